@@ -1,0 +1,466 @@
+//! Every `extern "C"` item, and nothing else: argument checking, the panic
+//! boundary, and conversion between C structs and the Rust core.
+//!
+//! Thread safety: a `tcr_client` may be used from many threads at once. The
+//! request and response structs belong to the caller's thread.
+#![allow(non_camel_case_types)]
+
+use crate::api::ModifyInstanceToken;
+use crate::client::{Client, ClientOptions};
+use crate::error::Error;
+use libc::{c_char, c_int};
+use std::ffi::{CStr, CString};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::Duration;
+
+/// The result of every fallible function. Numbers are stable and never
+/// reused; new statuses get new numbers.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum tcr_status {
+    /// Success.
+    TCR_OK = 0,
+    /// An argument is NULL, not UTF-8, too long or out of range; nothing was
+    /// sent. The message names the argument or field.
+    TCR_INVALID_ARGUMENT = 1,
+    /// Credentials are missing or unusable; nothing was sent.
+    TCR_CREDENTIALS = 2,
+    /// The request could not be delivered or the reply could not be read.
+    TCR_NETWORK = 3,
+    /// The call did not complete within its timeout.
+    TCR_TIMEOUT = 4,
+    /// The service answered with an error; see `error_code`.
+    TCR_API_ERROR = 5,
+    /// The reply was not the expected JSON, or its HTTP status was not 200.
+    TCR_PROTOCOL = 6,
+    /// A bug in this library (a caught panic); please report it.
+    TCR_INTERNAL = 7,
+}
+
+/// `tcr_modify_instance_token_request.enable`: not set (0, the zero value).
+pub const TCR_ENABLE_UNSET: i32 = 0;
+/// `tcr_modify_instance_token_request.enable`: enable the credential.
+pub const TCR_ENABLE_TRUE: i32 = 1;
+/// `tcr_modify_instance_token_request.enable`: disable the credential.
+pub const TCR_ENABLE_FALSE: i32 = 2;
+
+/// The longest input string read, in bytes; a string without a NUL within
+/// this many bytes is rejected with `TCR_INVALID_ARGUMENT`.
+pub const TCR_MAX_STRING_LEN: usize = 65536;
+
+/// An opaque client. Create it with `tcr_client_new`, free it with
+/// `tcr_client_free`. Thread safety: safe to share between threads; every
+/// function taking `const tcr_client *` may be called concurrently.
+pub struct tcr_client {
+    inner: Client,
+}
+
+/// Settings for `tcr_client_new`. Zero-initialise it (`= {0}`) and set what
+/// you need: a NULL string or a zero number means "not set". The strings are
+/// read during `tcr_client_new` only and may be freed after it returns.
+#[repr(C)]
+pub struct tcr_client_options {
+    /// SecretId. Required.
+    pub secret_id: *const c_char,
+    /// SecretKey. Required. Kept in memory that is wiped when the client is freed.
+    pub secret_key: *const c_char,
+    /// Session token of temporary credentials, sent as `X-TC-Token`. Optional.
+    pub session_token: *const c_char,
+    /// Region, e.g. "ap-guangzhou", sent as `X-TC-Region`. Required.
+    pub region: *const c_char,
+    /// "host", "host:port", "https://host[:port]" or "http://host[:port]".
+    /// Without a scheme the endpoint is HTTPS. NULL: https://tcr.tencentcloudapi.com.
+    pub endpoint: *const c_char,
+    /// "zh-CN" or "en-US", sent as `X-TC-Language`. NULL: not sent.
+    pub language: *const c_char,
+    /// Total time for one call in milliseconds, 1 to 600000. 0: 60000.
+    pub timeout_ms: u32,
+}
+
+/// One ModifyInstanceToken request. Zero-initialise it (`= {0}`): every
+/// optional field is then absent. Strings are read during the call only.
+#[repr(C)]
+pub struct tcr_modify_instance_token_request {
+    /// Instance ID, e.g. "tcr-12345". Required, 1 to 128 bytes, no spaces or control characters.
+    pub registry_id: *const c_char,
+    /// Long-term access credential ID. Required, 1 to 128 bytes, no spaces or control characters.
+    pub token_id: *const c_char,
+    /// `TCR_ENABLE_TRUE`, `TCR_ENABLE_FALSE`, or `TCR_ENABLE_UNSET` (0) to not
+    /// send `Enable`. Required when `modify_flag` is 2 or 0.
+    pub enable: i32,
+    /// New description, at most 1024 characters, no control characters.
+    /// NULL: not sent. "" is sent and clears the description. Required when `modify_flag` is 1.
+    pub desc: *const c_char,
+    /// 1: modify the description; 2: enable/disable; 0: not sent (the service
+    /// then acts as for 2). Any other value is `TCR_INVALID_ARGUMENT`.
+    pub modify_flag: i32,
+}
+
+/// The outcome of `tcr_modify_instance_token`. The function overwrites every
+/// field, so free a previous outcome before reusing the struct. Strings are
+/// owned by the struct: free them all with
+/// `tcr_modify_instance_token_response_free`.
+#[repr(C)]
+pub struct tcr_modify_instance_token_response {
+    /// The service's RequestId: set on success and on `TCR_API_ERROR`
+    /// (when the service sent one), NULL otherwise.
+    pub request_id: *mut c_char,
+    /// On `TCR_API_ERROR` the service's error code (e.g.
+    /// "AuthFailure.SignatureFailure"); NULL otherwise.
+    pub error_code: *mut c_char,
+    /// On any failure a human-readable message (on `TCR_API_ERROR` the
+    /// service's own message); NULL on success. Never holds a secret.
+    pub error_message: *mut c_char,
+    /// The HTTP status of the reply, or 0 if no reply arrived.
+    pub http_status: u32,
+    /// How many HTTP attempts were made (0 if the request was rejected before sending).
+    pub attempts: u32,
+}
+
+/// Turns a caught panic's payload into text. Our own panics carry no secrets.
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    let detail = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned());
+    format!("panic caught at the C boundary: {detail}")
+}
+
+/// The panic boundary every export runs inside: a panic becomes
+/// `Err(Error::Internal)` instead of unwinding into C.
+fn boundary<T>(body: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|payload| Err(Error::Internal(panic_text(&*payload))))
+}
+
+/// The panic boundary for functions that cannot report an error (free
+/// functions, static strings): a panic yields `fallback`.
+fn boundary_or<T>(fallback: T, body: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or(fallback)
+}
+
+/// Rejects a NULL pointer argument with a message naming it.
+macro_rules! non_null {
+    ($ptr:expr, $name:literal) => {
+        if $ptr.is_null() {
+            return Err(Error::invalid($name, "must not be NULL"));
+        }
+    };
+}
+
+/// Reads an optional C string: NULL is `None`; a string that is not UTF-8
+/// or has no NUL within `TCR_MAX_STRING_LEN` bytes is an error naming `field`.
+///
+/// # Safety
+/// `ptr` is NULL or points to readable memory holding a NUL within
+/// `TCR_MAX_STRING_LEN + 1` bytes, or at least that many readable bytes.
+unsafe fn read_optional<'a>(ptr: *const c_char, field: &'static str) -> Result<Option<&'a str>, Error> {
+    if ptr.is_null() {
+        return Ok(None);
+    }
+    let len = libc::strnlen(ptr, TCR_MAX_STRING_LEN + 1);
+    if len > TCR_MAX_STRING_LEN {
+        return Err(Error::invalid(field, format!("is longer than {TCR_MAX_STRING_LEN} bytes")));
+    }
+    let bytes = CStr::from_ptr(ptr).to_bytes();
+    std::str::from_utf8(bytes)
+        .map(Some)
+        .map_err(|e| Error::invalid(field, format!("is not valid UTF-8 (bad byte at offset {})", e.valid_up_to())))
+}
+
+/// Reads a required C string; NULL is an error naming `field`.
+unsafe fn read_required<'a>(ptr: *const c_char, field: &'static str) -> Result<&'a str, Error> {
+    read_optional(ptr, field)?.ok_or_else(|| Error::invalid(field, "is required and must not be NULL"))
+}
+
+/// A heap C string the caller frees through one of our free functions.
+/// Interior NULs (which a server could send) are dropped, not truncated at.
+fn c_string(text: &str) -> *mut c_char {
+    let bytes: Vec<u8> = text.bytes().filter(|&b| b != 0).collect();
+    CString::new(bytes).expect("NULs were removed").into_raw()
+}
+
+unsafe fn free_c_string(slot: &mut *mut c_char) {
+    if !slot.is_null() {
+        drop(CString::from_raw(*slot));
+        *slot = std::ptr::null_mut();
+    }
+}
+
+fn status_of(error: &Error) -> tcr_status {
+    match error {
+        Error::InvalidArgument { .. } => tcr_status::TCR_INVALID_ARGUMENT,
+        Error::Credentials(_) => tcr_status::TCR_CREDENTIALS,
+        Error::Network(_) => tcr_status::TCR_NETWORK,
+        Error::Timeout(_) => tcr_status::TCR_TIMEOUT,
+        Error::Api(_) => tcr_status::TCR_API_ERROR,
+        Error::Protocol { .. } => tcr_status::TCR_PROTOCOL,
+        Error::Internal(_) => tcr_status::TCR_INTERNAL,
+    }
+}
+
+/// The library version, e.g. "0.1.0". A static string: do not free it.
+#[no_mangle]
+pub extern "C" fn tcr_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}
+
+/// The name of a status, e.g. "TCR_TIMEOUT", or "TCR_UNKNOWN_STATUS" for a
+/// number that is not a status. A static string: do not free it.
+#[no_mangle]
+pub extern "C" fn tcr_status_name(status: c_int) -> *const c_char {
+    let name: &'static str = match status {
+        0 => "TCR_OK\0",
+        1 => "TCR_INVALID_ARGUMENT\0",
+        2 => "TCR_CREDENTIALS\0",
+        3 => "TCR_NETWORK\0",
+        4 => "TCR_TIMEOUT\0",
+        5 => "TCR_API_ERROR\0",
+        6 => "TCR_PROTOCOL\0",
+        7 => "TCR_INTERNAL\0",
+        _ => "TCR_UNKNOWN_STATUS\0",
+    };
+    name.as_ptr().cast()
+}
+
+/// A one-sentence description of a status, for messages. A static string:
+/// do not free it.
+#[no_mangle]
+pub extern "C" fn tcr_status_description(status: c_int) -> *const c_char {
+    let text: &'static str = match status {
+        0 => "success\0",
+        1 => "invalid argument; nothing was sent\0",
+        2 => "missing or unusable credentials; nothing was sent\0",
+        3 => "network failure: the request was not delivered or the reply was not read\0",
+        4 => "the call did not complete within its timeout\0",
+        5 => "the service returned an error\0",
+        6 => "the reply was not the expected JSON or had an unexpected HTTP status\0",
+        7 => "internal error in libtcr\0",
+        _ => "unknown status\0",
+    };
+    text.as_ptr().cast()
+}
+
+/// Frees a string returned through `tcr_client_new`'s `error_message`.
+/// NULL is accepted and ignored.
+///
+/// # Safety
+/// `text` is NULL or a string this library returned and that was not freed yet.
+#[no_mangle]
+pub unsafe extern "C" fn tcr_string_free(text: *mut c_char) {
+    let mut slot = text;
+    boundary_or((), || free_c_string(&mut slot))
+}
+
+/// Creates a client from `options`; nothing is sent.
+///
+/// On `TCR_OK`, `*client_out` is a new client to free with `tcr_client_free`.
+/// On failure `*client_out` is set to NULL (when `client_out` is not NULL)
+/// and, when `error_message` is not NULL, `*error_message` receives a message
+/// to free with `tcr_string_free`; on success `*error_message` is set to NULL.
+/// `options` and `client_out` must not be NULL (`TCR_INVALID_ARGUMENT`).
+///
+/// # Safety
+/// Non-NULL pointers point to valid objects of their types; option strings
+/// are NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn tcr_client_new(
+    options: *const tcr_client_options,
+    client_out: *mut *mut tcr_client,
+    error_message: *mut *mut c_char,
+) -> tcr_status {
+    if !error_message.is_null() {
+        *error_message = std::ptr::null_mut();
+    }
+    if !client_out.is_null() {
+        *client_out = std::ptr::null_mut();
+    }
+    let result = boundary(|| {
+        non_null!(options, "options");
+        non_null!(client_out, "client_out");
+        let o = &*options;
+        let timeout = match o.timeout_ms {
+            0 => None,
+            ms => Some(Duration::from_millis(u64::from(ms))),
+        };
+        let client = Client::new(&ClientOptions {
+            secret_id: read_required(o.secret_id, "secret_id")
+                .map_err(|e| Error::Credentials(e.to_string()))?,
+            secret_key: read_required(o.secret_key, "secret_key")
+                .map_err(|e| Error::Credentials(e.to_string()))?,
+            session_token: read_optional(o.session_token, "session_token")
+                .map_err(|e| Error::Credentials(e.to_string()))?,
+            region: read_required(o.region, "region")?,
+            endpoint: read_optional(o.endpoint, "endpoint")?,
+            language: read_optional(o.language, "language")?,
+            timeout,
+        })?;
+        *client_out = Box::into_raw(Box::new(tcr_client { inner: client }));
+        Ok(())
+    });
+    match result {
+        Ok(()) => tcr_status::TCR_OK,
+        Err(error) => {
+            if !error_message.is_null() {
+                *error_message = c_string(&error.to_string());
+            }
+            status_of(&error)
+        }
+    }
+}
+
+/// Frees a client and wipes its secret key. NULL is accepted and ignored.
+/// Using the client after this call, or freeing it twice, is forbidden.
+/// Other threads must have finished their calls on it.
+///
+/// # Safety
+/// `client` is NULL or a client from `tcr_client_new` not freed yet.
+#[no_mangle]
+pub unsafe extern "C" fn tcr_client_free(client: *mut tcr_client) {
+    boundary_or((), || {
+        if !client.is_null() {
+            drop(Box::from_raw(client));
+        }
+    })
+}
+
+/// Calls ModifyInstanceToken: validates `request`, signs it, sends it and
+/// waits for the reply (retrying nothing), within the client's timeout.
+///
+/// `response` must not be NULL; it is overwritten (first set to all zero),
+/// and on return holds the outcome; free it with
+/// `tcr_modify_instance_token_response_free`. A NULL `client` or `request`,
+/// or an invalid field, gives `TCR_INVALID_ARGUMENT` with
+/// `response->error_message` naming it, and nothing is sent.
+/// Thread safety: may be called concurrently on one client.
+///
+/// # Safety
+/// Non-NULL pointers point to valid objects of their types; strings in
+/// `request` are NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn tcr_modify_instance_token(
+    client: *const tcr_client,
+    request: *const tcr_modify_instance_token_request,
+    response: *mut tcr_modify_instance_token_response,
+) -> tcr_status {
+    if response.is_null() {
+        return tcr_status::TCR_INVALID_ARGUMENT;
+    }
+    let out = &mut *response;
+    *out = tcr_modify_instance_token_response {
+        request_id: std::ptr::null_mut(),
+        error_code: std::ptr::null_mut(),
+        error_message: std::ptr::null_mut(),
+        http_status: 0,
+        attempts: 0,
+    };
+    let result = boundary(|| {
+        non_null!(client, "client");
+        non_null!(request, "request");
+        let r = &*request;
+        let enable = match r.enable {
+            TCR_ENABLE_UNSET => None,
+            TCR_ENABLE_TRUE => Some(true),
+            TCR_ENABLE_FALSE => Some(false),
+            other => {
+                return Err(Error::invalid(
+                    "enable",
+                    format!("must be TCR_ENABLE_UNSET (0), TCR_ENABLE_TRUE (1) or TCR_ENABLE_FALSE (2), got {other}"),
+                ))
+            }
+        };
+        let call = ModifyInstanceToken {
+            registry_id: read_required(r.registry_id, "registry_id")?,
+            token_id: read_required(r.token_id, "token_id")?,
+            enable,
+            desc: read_optional(r.desc, "desc")?,
+            modify_flag: match r.modify_flag {
+                0 => None,
+                flag => Some(i64::from(flag)),
+            },
+        };
+        (*client).inner.modify_instance_token(&call)
+    });
+    match result {
+        Ok(reply) => {
+            out.request_id = c_string(&reply.request_id);
+            out.http_status = u32::from(reply.http_status);
+            out.attempts = reply.attempts;
+            tcr_status::TCR_OK
+        }
+        Err(error) => {
+            out.http_status = u32::from(error.http_status());
+            match &error {
+                Error::Api(api) => {
+                    if !api.request_id.is_empty() {
+                        out.request_id = c_string(&api.request_id);
+                    }
+                    out.error_code = c_string(&api.code);
+                    out.error_message = c_string(&api.message);
+                    out.attempts = 1;
+                }
+                other => {
+                    out.error_message = c_string(&other.to_string());
+                    if matches!(other, Error::Network(_) | Error::Timeout(_) | Error::Protocol { .. }) {
+                        out.attempts = 1;
+                    }
+                }
+            }
+            status_of(&error)
+        }
+    }
+}
+
+/// Frees the strings of a response and sets them to NULL, so calling it
+/// twice is safe. NULL is accepted and ignored. The struct itself is the
+/// caller's.
+///
+/// # Safety
+/// `response` is NULL or points to a response filled by
+/// `tcr_modify_instance_token` or zero-initialised.
+#[no_mangle]
+pub unsafe extern "C" fn tcr_modify_instance_token_response_free(response: *mut tcr_modify_instance_token_response) {
+    boundary_or((), || {
+        if let Some(out) = response.as_mut() {
+            free_c_string(&mut out.request_id);
+            free_c_string(&mut out.error_code);
+            free_c_string(&mut out.error_message);
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boundary_turns_a_panic_into_an_internal_error() {
+        let result: Result<(), Error> = boundary(|| panic!("boom"));
+        match result {
+            Err(Error::Internal(msg)) => assert!(msg.contains("boom"), "{msg}"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(boundary_or(7, || panic!("boom")), 7);
+    }
+
+    #[test]
+    fn status_names_cover_every_status() {
+        for (status, name) in [
+            (tcr_status::TCR_OK, "TCR_OK"),
+            (tcr_status::TCR_INVALID_ARGUMENT, "TCR_INVALID_ARGUMENT"),
+            (tcr_status::TCR_CREDENTIALS, "TCR_CREDENTIALS"),
+            (tcr_status::TCR_NETWORK, "TCR_NETWORK"),
+            (tcr_status::TCR_TIMEOUT, "TCR_TIMEOUT"),
+            (tcr_status::TCR_API_ERROR, "TCR_API_ERROR"),
+            (tcr_status::TCR_PROTOCOL, "TCR_PROTOCOL"),
+            (tcr_status::TCR_INTERNAL, "TCR_INTERNAL"),
+        ] {
+            let got = unsafe { CStr::from_ptr(tcr_status_name(status as c_int)) };
+            assert_eq!(got.to_str().unwrap(), name);
+            let description = unsafe { CStr::from_ptr(tcr_status_description(status as c_int)) };
+            assert_ne!(description.to_str().unwrap(), "unknown status");
+        }
+        let got = unsafe { CStr::from_ptr(tcr_status_name(99)) };
+        assert_eq!(got.to_str().unwrap(), "TCR_UNKNOWN_STATUS");
+    }
+}

@@ -1,0 +1,19 @@
+//! tcr: Tencent Cloud TCR `ModifyInstanceToken` with a C ABI.
+//!
+//! One signer ([`sign`]), one HTTP core ([`client`]), shared by the C ABI
+//! ([`ffi`], header `include/tcr.h`) and the Python and Go wrappers built on
+//! it. Data flows one way: C struct → [`ffi`] → [`api`] request →
+//! [`client`] (with [`config`], [`credential`], [`sign`]) → HTTP → [`api`]
+//! reply → [`ffi`] → C struct.
+
+pub mod api;
+pub mod client;
+pub mod config;
+pub mod credential;
+pub mod error;
+pub mod ffi;
+pub mod sign;
+
+pub use api::{ModifyInstanceToken, ModifyInstanceTokenResponse};
+pub use client::{Client, ClientOptions};
+pub use error::{ApiError, Error};
