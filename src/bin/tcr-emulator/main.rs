@@ -1,0 +1,269 @@
+//! tcr-emulator: a local stand-in for tcr.tencentcloudapi.com, for tests,
+//! demos and users' own test suites. See `tcr-emulator --help`.
+
+mod http;
+mod service;
+
+use service::{Emulator, Fault, Key, Settings, TokenState};
+use std::collections::HashMap;
+use std::io::{BufReader, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The key pair used when no --key is given, so `tcr-emulator` alone works
+/// for a demo. It is a made-up test value, not a real credential.
+const DEMO_SECRET_ID: &str = "AKIDEMULATOR0000000000000000000000000";
+const DEMO_SECRET_KEY: &str = "EmulatorDemoSecretKey000000000000";
+/// The seed example's token, used when no --token is given.
+const DEMO_REGISTRY: &str = "tcr-12345";
+const DEMO_TOKEN: &str = "2ab3af0d-893d-423f-91b1-27713566f95f";
+
+const HELP: &str = "\
+tcr-emulator: a local Tencent Cloud TCR endpoint for ModifyInstanceToken
+
+Prints its base URL (http://HOST:PORT) as the first line of stdout, then
+serves until killed.
+
+Options:
+  --listen ADDR          address to listen on (default 127.0.0.1:0, a free port)
+  --key ID:KEY[:TOKEN]   accept this key pair; with TOKEN it is temporary and
+                         requests must send X-TC-Token. Repeatable. Default:
+                         AKIDEMULATOR0000000000000000000000000:EmulatorDemoSecretKey000000000000
+  --token REG:ID[:on|off[:DESC]]
+                         seed a long-term credential of instance REG. Repeatable.
+                         Default: tcr-12345:2ab3af0d-893d-423f-91b1-27713566f95f:on
+  --rate N               requests per second per SecretId before
+                         RequestLimitExceeded (default 20, 0 = no limit)
+  --max-skew SECONDS     accepted clock difference of X-TC-Timestamp (default 300)
+  --no-verify            accept any signature (for benchmarks only)
+  --fault MODE           start with a fault (see below) applied to every request
+  --log                  print one line per API request on stderr
+  --help                 this text
+
+Control endpoints (plain HTTP, unsigned):
+  GET  /_emulator/state     token state as JSON
+  GET  /_emulator/stats     request counters and answers by error code
+  GET  /_emulator/requests  the last 64 requests (headers without
+                            Authorization/X-TC-Token, and bodies)
+  POST /_emulator/reset     zero counters, forget requests, clear faults
+  POST /_emulator/fault?mode=MODE[&count=N][&delay_ms=N][&status=5xx][&code=CODE]
+       MODE: none, drop, reset, delay, http5xx, garbage, no-response,
+       no-request-id, error; count = how many requests (default: all)
+
+The service's actions: ModifyInstanceToken, and DescribeInstanceToken to read
+token state the way the real service does.
+";
+
+fn fail(message: &str) -> ! {
+    eprintln!("tcr-emulator: {message}");
+    std::process::exit(2);
+}
+
+fn parse_args() -> (String, Settings, Option<Fault>) {
+    let mut listen = "127.0.0.1:0".to_owned();
+    let mut keys = HashMap::new();
+    let mut tokens = Vec::new();
+    let mut rate = 20.0;
+    let mut max_skew = 300;
+    let mut verify = true;
+    let mut log = false;
+    let mut fault = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().unwrap_or_else(|| fail(&format!("{name} needs a value")));
+        match arg.as_str() {
+            "--help" | "-h" => {
+                print!("{HELP}");
+                std::process::exit(0);
+            }
+            "--listen" => listen = value("--listen"),
+            "--key" => {
+                let v = value("--key");
+                let mut parts = v.splitn(3, ':');
+                let (Some(id), Some(key)) = (parts.next(), parts.next()) else {
+                    fail("--key wants ID:KEY[:TOKEN]")
+                };
+                if id.is_empty() || key.is_empty() {
+                    fail("--key wants ID:KEY[:TOKEN] with a non-empty ID and KEY");
+                }
+                keys.insert(
+                    id.to_owned(),
+                    Key {
+                        secret_key: key.to_owned(),
+                        session_token: parts.next().map(str::to_owned),
+                    },
+                );
+            }
+            "--token" => {
+                let v = value("--token");
+                let mut parts = v.splitn(4, ':');
+                let (Some(registry), Some(id)) = (parts.next(), parts.next()) else {
+                    fail("--token wants REGISTRY:TOKEN_ID[:on|off[:DESC]]")
+                };
+                let enabled = match parts.next() {
+                    None | Some("on") => true,
+                    Some("off") => false,
+                    Some(other) => fail(&format!("--token state {other:?} is not on or off")),
+                };
+                tokens.push((
+                    registry.to_owned(),
+                    id.to_owned(),
+                    TokenState {
+                        enabled,
+                        desc: parts.next().unwrap_or("").to_owned(),
+                        created_at: 1_700_000_000,
+                    },
+                ));
+            }
+            "--rate" => rate = value("--rate").parse().unwrap_or_else(|_| fail("--rate wants a number")),
+            "--max-skew" => max_skew = value("--max-skew").parse().unwrap_or_else(|_| fail("--max-skew wants seconds")),
+            "--no-verify" => verify = false,
+            "--log" => log = true,
+            "--fault" => {
+                let mode = value("--fault");
+                fault = Fault::parse(&mode, Some(1000), Some(500), Some("InternalError")).unwrap_or_else(|e| fail(&e));
+            }
+            other => fail(&format!("unknown option {other:?}; see --help")),
+        }
+    }
+    if keys.is_empty() {
+        keys.insert(
+            DEMO_SECRET_ID.to_owned(),
+            Key {
+                secret_key: DEMO_SECRET_KEY.to_owned(),
+                session_token: None,
+            },
+        );
+    }
+    if tokens.is_empty() {
+        tokens.push((
+            DEMO_REGISTRY.to_owned(),
+            DEMO_TOKEN.to_owned(),
+            TokenState {
+                enabled: true,
+                desc: String::new(),
+                created_at: 1_700_000_000,
+            },
+        ));
+    }
+    let settings = Settings {
+        keys,
+        tokens,
+        rate,
+        max_skew,
+        verify,
+        log,
+    };
+    (listen, settings, fault)
+}
+
+fn main() {
+    let (listen, settings, fault) = parse_args();
+    let emulator = Arc::new(Emulator::new(settings));
+    emulator.set_fault(fault, None);
+    let listener = TcpListener::bind(&listen).unwrap_or_else(|e| fail(&format!("cannot listen on {listen}: {e}")));
+    let addr = listener.local_addr().unwrap_or_else(|e| fail(&format!("no local address: {e}")));
+    {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "http://{addr}");
+        let _ = out.flush();
+    }
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else { continue };
+        let emulator = Arc::clone(&emulator);
+        let spawned = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || serve_connection(stream, &emulator));
+        if let Err(e) = spawned {
+            eprintln!("tcr-emulator: cannot start a connection thread: {e}");
+        }
+    }
+}
+
+fn serve_connection(stream: TcpStream, emulator: &Emulator) {
+    let _ = stream.set_nodelay(true);
+    // An idle keep-alive connection is closed after a while so threads do not pile up.
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(120)));
+    let Ok(mut writer) = stream.try_clone() else { return };
+    let mut reader = BufReader::new(stream);
+    loop {
+        let request = match http::read_request(&mut reader) {
+            Ok(http::ReadOutcome::Request(r)) => r,
+            Ok(http::ReadOutcome::Bad(status, why)) => {
+                let _ = http::write_response(&mut writer, status, "text/plain", why.as_bytes(), false);
+                return;
+            }
+            Ok(http::ReadOutcome::Closed) | Err(_) => return,
+        };
+        let keep_alive = request.keep_alive;
+        let written = match request.path() {
+            "/" => match emulator.handle_api(&request) {
+                service::Outcome::Reply(status, content_type, body) => {
+                    http::write_response(&mut writer, status, content_type, &body, keep_alive)
+                }
+                service::Outcome::Drop => {
+                    let _ = writer.shutdown(Shutdown::Both);
+                    return;
+                }
+                service::Outcome::Reset(partial) => {
+                    let _ = writer.write_all(&partial);
+                    reset(&writer);
+                    return;
+                }
+            },
+            path if path.starts_with("/_emulator/") => control(&mut writer, emulator, &request, keep_alive),
+            _ => http::write_response(&mut writer, 404, "text/plain", b"not found; the API is at /", keep_alive),
+        };
+        if written.is_err() || !keep_alive {
+            return;
+        }
+    }
+}
+
+/// Closes with a TCP reset (SO_LINGER 0) rather than an orderly FIN.
+fn reset(stream: &TcpStream) {
+    use std::os::fd::AsRawFd;
+    let linger = libc::linger { l_onoff: 1, l_linger: 0 };
+    // SAFETY: a valid socket descriptor and a correctly sized linger struct.
+    unsafe {
+        libc::setsockopt(
+            stream.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_LINGER,
+            (&linger as *const libc::linger).cast(),
+            std::mem::size_of::<libc::linger>() as libc::socklen_t,
+        );
+    }
+    let _ = stream.shutdown(Shutdown::Both);
+}
+
+fn control(writer: &mut TcpStream, emulator: &Emulator, req: &http::Request, keep_alive: bool) -> std::io::Result<()> {
+    let json = |w: &mut TcpStream, body: Vec<u8>| http::write_response(w, 200, "application/json", &body, keep_alive);
+    match (req.method.as_str(), req.path()) {
+        ("GET", "/_emulator/state") => json(writer, emulator.state_json()),
+        ("GET", "/_emulator/stats") => json(writer, emulator.stats_json()),
+        ("GET", "/_emulator/requests") => json(writer, emulator.requests_json()),
+        ("POST", "/_emulator/reset") => {
+            emulator.reset();
+            json(writer, b"{}".to_vec())
+        }
+        ("POST", "/_emulator/fault") => {
+            let number = |k: &str| req.query(k).and_then(|v| v.parse::<u64>().ok());
+            let parsed = Fault::parse(
+                req.query("mode").unwrap_or("none"),
+                number("delay_ms"),
+                number("status").map(|s| s as u16),
+                req.query("code"),
+            );
+            match parsed {
+                Ok(fault) => {
+                    emulator.set_fault(fault, number("count"));
+                    json(writer, b"{}".to_vec())
+                }
+                Err(e) => http::write_response(writer, 400, "text/plain", e.as_bytes(), keep_alive),
+            }
+        }
+        _ => http::write_response(writer, 404, "text/plain", b"unknown control endpoint", keep_alive),
+    }
+}
