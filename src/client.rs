@@ -15,6 +15,42 @@ pub const CONTENT_TYPE: &str = "application/json";
 /// official SDKs allow there (letters, digits and `-_.,;`).
 pub const REQUEST_CLIENT: &str = concat!("tcr_", env!("CARGO_PKG_VERSION"));
 
+/// Headers whose values are secret: never printed, marked sensitive.
+const SENSITIVE_HEADERS: [&str; 2] = ["Authorization", "X-TC-Token"];
+
+/// A request ready to send: what goes on the wire, in order.
+#[derive(Clone)]
+pub struct SignedRequest {
+    pub url: String,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Vec<u8>,
+}
+
+impl SignedRequest {
+    /// The value of a header, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl std::fmt::Debug for SignedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(n, v)| (*n, if SENSITIVE_HEADERS.contains(n) { "<redacted>" } else { v.as_str() }))
+            .collect();
+        f.debug_struct("SignedRequest")
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("body", &String::from_utf8_lossy(&self.body))
+            .finish()
+    }
+}
+
 /// Settings for [`Client::new`]. Strings are borrowed; the client copies what
 /// it keeps.
 #[derive(Clone, Copy, Default)]
@@ -110,14 +146,19 @@ impl Client {
 
     /// Enables, disables or re-describes one long-term access credential.
     /// The request is validated first; an invalid one is never sent.
+    /// Repeating a call is safe: it sets a state rather than changing one.
     pub fn modify_instance_token(&self, request: &ModifyInstanceToken<'_>) -> Result<ModifyInstanceTokenResponse, Error> {
-        request.validate()?;
-        let body = request.to_json();
-        self.send(api::ACTION, body, now())
+        let signed = self.signed_request(request, now())?;
+        self.send(signed)
     }
 
-    /// Signs `body` at `timestamp` and sends it as `action`.
-    fn send(&self, action: &str, body: Vec<u8>, timestamp: i64) -> Result<ModifyInstanceTokenResponse, Error> {
+    /// Validates `request` and builds the exact HTTP request that
+    /// [`Client::modify_instance_token`] would send at `timestamp`: the URL,
+    /// every header in order, and the body. Useful for dry runs and for
+    /// comparing with other clients.
+    pub fn signed_request(&self, request: &ModifyInstanceToken<'_>, timestamp: i64) -> Result<SignedRequest, Error> {
+        request.validate()?;
+        let body = request.to_json();
         let authorization = sign::authorization(
             &SignInput {
                 method: "POST",
@@ -130,24 +171,39 @@ impl Client {
             self.credential.secret_id(),
             self.credential.secret_key().expose(),
         );
-        let mut builder = self
-            .http
-            .post(&self.endpoint.url)
-            .header(reqwest::header::HOST, &self.endpoint.host)
-            .header(reqwest::header::CONTENT_TYPE, CONTENT_TYPE)
-            .header("X-TC-Action", action)
-            .header("X-TC-Version", api::VERSION)
-            .header("X-TC-Timestamp", timestamp.to_string())
-            .header("X-TC-Region", &self.region)
-            .header("X-TC-RequestClient", REQUEST_CLIENT);
+        let mut headers: Vec<(&'static str, String)> = vec![
+            ("Host", self.endpoint.host.clone()),
+            ("Content-Type", CONTENT_TYPE.to_owned()),
+            ("X-TC-Action", api::ACTION.to_owned()),
+            ("X-TC-Version", api::VERSION.to_owned()),
+            ("X-TC-Timestamp", timestamp.to_string()),
+            ("X-TC-Region", self.region.clone()),
+            ("X-TC-RequestClient", REQUEST_CLIENT.to_owned()),
+        ];
         if let Some(token) = self.credential.session_token() {
-            builder = builder.header("X-TC-Token", sensitive(token.expose())?);
+            headers.push(("X-TC-Token", token.expose_str().to_owned()));
         }
         if let Some(language) = self.language {
-            builder = builder.header("X-TC-Language", language.as_str());
+            headers.push(("X-TC-Language", language.as_str().to_owned()));
         }
-        builder = builder.header(reqwest::header::AUTHORIZATION, sensitive(authorization.as_bytes())?);
-        let response = builder.body(body).send().map_err(|e| self.transport_error(&e))?;
+        headers.push(("Authorization", authorization));
+        Ok(SignedRequest {
+            url: self.endpoint.url.clone(),
+            headers,
+            body,
+        })
+    }
+
+    fn send(&self, signed: SignedRequest) -> Result<ModifyInstanceTokenResponse, Error> {
+        let mut builder = self.http.post(&signed.url);
+        for (name, value) in &signed.headers {
+            let mut value = reqwest::header::HeaderValue::from_str(value)
+                .map_err(|_| Error::Internal(format!("header {name} has a value that cannot be sent")))?;
+            // Marked sensitive so the HTTP stack never prints it.
+            value.set_sensitive(SENSITIVE_HEADERS.contains(name));
+            builder = builder.header(*name, value);
+        }
+        let response = builder.body(signed.body).send().map_err(|e| self.transport_error(&e))?;
         let status = response.status().as_u16();
         let bytes = response.bytes().map_err(|e| self.transport_error(&e))?;
         api::parse_reply(status, &bytes)
@@ -163,14 +219,6 @@ impl Client {
             Error::Network(format!("request to {} failed: {detail}", self.endpoint.url))
         }
     }
-}
-
-/// A header value marked sensitive, so the HTTP stack never prints it.
-fn sensitive(bytes: &[u8]) -> Result<reqwest::header::HeaderValue, Error> {
-    let mut value = reqwest::header::HeaderValue::from_bytes(bytes)
-        .map_err(|_| Error::Credentials("a credential cannot be sent as a header value".into()))?;
-    value.set_sensitive(true);
-    Ok(value)
 }
 
 /// An error and its causes on one line, without the request's URL query (we
@@ -250,5 +298,27 @@ mod tests {
         assert!(shown.contains("AKIDexample"));
         assert!(!shown.contains("secret-key-value"));
         assert!(!shown.contains("session-token-value"));
+    }
+
+    #[test]
+    fn signed_request_debug_redacts_secrets() {
+        let client = Client::new(&ClientOptions {
+            session_token: Some("session-token-value"),
+            ..options()
+        })
+        .unwrap();
+        let request = ModifyInstanceToken {
+            registry_id: "tcr-1",
+            token_id: "t-1",
+            enable: Some(false),
+            ..Default::default()
+        };
+        let signed = client.signed_request(&request, 1_700_000_000).unwrap();
+        let signature = signed.header("authorization").unwrap().rsplit('=').next().unwrap().to_owned();
+        let shown = format!("{signed:?}");
+        assert!(shown.contains("\"Enable\": false"), "{shown}");
+        assert!(!shown.contains("session-token-value"));
+        assert!(!shown.contains(&signature));
+        assert_eq!(signed.header("x-tc-token"), Some("session-token-value"));
     }
 }

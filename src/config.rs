@@ -73,14 +73,17 @@ impl Endpoint {
                 _ => return Err(bad(format!("has port {port:?}; a port is a number from 1 to 65535"))),
             }
         }
+        // Host names are case-insensitive, and the service lower-cases signed
+        // header values before it checks a signature: send what it will check.
+        let authority = authority.to_ascii_lowercase();
         let prefix = match scheme {
             Scheme::Http => "http",
             Scheme::Https => "https",
         };
         Ok(Endpoint {
             scheme,
-            host: authority.to_owned(),
             url: format!("{prefix}://{authority}/"),
+            host: authority,
         })
     }
 
@@ -192,6 +195,7 @@ mod tests {
         assert_eq!((e.scheme, e.host.as_str(), e.url.as_str()), (Scheme::Http, "127.0.0.1:8080", "http://127.0.0.1:8080/"));
         let e = Endpoint::parse("HTTPS://[::1]:9443").unwrap();
         assert_eq!((e.scheme, e.host.as_str()), (Scheme::Https, "[::1]:9443"));
+        assert_eq!(Endpoint::parse("TCR.Example.COM:8443").unwrap().host, "tcr.example.com:8443");
         assert_eq!(Endpoint::default_endpoint(), Endpoint::parse("https://tcr.tencentcloudapi.com").unwrap());
         for bad in [
             "", "ftp://host", "http://", "http://host/path", "host?x=1", "host#f", "user@host", "host:0", "host:65536",

@@ -1,0 +1,98 @@
+# tcr: build once (cargo, release), then reuse the artifacts for the Rust,
+# C and Python tests. `make demo` and `make test` are the README's two commands.
+
+CARGO      ?= cargo
+CC         ?= cc
+CXX        ?= c++
+PYTHON     ?= python3
+RELEASE    := target/release
+LIB_SO     := $(RELEASE)/libtcr.so
+EMULATOR   := $(RELEASE)/tcr-emulator
+VENV       := .venv
+VENV_PY    := $(VENV)/bin/python
+CWARN      := -Wall -Wextra -Wpedantic -Werror
+LINK_TCR   := -L$(RELEASE) -ltcr -Wl,-rpath,$(CURDIR)/$(RELEASE)
+# The emulator's key pair for the demo and the C tests (made-up test values).
+DEMO_ID    := AKIDEMULATOR0000000000000000000000000
+DEMO_KEY   := EmulatorDemoSecretKey000000000000
+
+.PHONY: all build demo test test-rust test-c test-sdk check-header check-vectors vectors venv bench-emulator clean
+
+all: build build/modify_instance_token
+
+# One cargo invocation builds libtcr.so, libtcr.a, the rlib and the emulator,
+# and regenerates include/tcr.h.
+build:
+	$(CARGO) build --release --features emulator
+
+$(LIB_SO) $(EMULATOR): build
+
+build/modify_instance_token: examples/modify_instance_token.c include/tcr.h | build
+	@mkdir -p build
+	$(CC) -std=c99 $(CWARN) -O2 -Iinclude $< -o $@ $(LINK_TCR)
+
+build/test_tcr: tests/c/test_tcr.c include/tcr.h | build
+	@mkdir -p build
+	$(CC) -std=c99 $(CWARN) -g -Iinclude $< -o $@ $(LINK_TCR) -lpthread
+
+build/header_cpp: tests/c/header_cpp.cpp include/tcr.h | build
+	@mkdir -p build
+	$(CXX) -std=c++17 $(CWARN) -Iinclude $< -o $@ $(LINK_TCR)
+
+# The three examples of the service document against a local emulator.
+demo: build build/modify_instance_token
+	@tests/with-emulator.sh -- sh -c '\
+	  set -e; \
+	  export TENCENTCLOUD_SECRET_ID=$(DEMO_ID) TENCENTCLOUD_SECRET_KEY=$(DEMO_KEY) TENCENTCLOUD_REGION=ap-guangzhou; \
+	  tool="build/modify_instance_token --endpoint $$TCR_EMULATOR_URL --registry-id tcr-12345 --token-id 2ab3af0d-893d-423f-91b1-27713566f95f"; \
+	  echo "emulator at $$TCR_EMULATOR_URL"; \
+	  printf "Example 1, enable:             RequestId "; $$tool --enable; \
+	  printf "Example 2, disable:            RequestId "; $$tool --disable; \
+	  printf "Example 3, description \"aaa\": RequestId "; $$tool --desc aaa; \
+	  printf "Final token state: "; $(PYTHON) -c "import json,sys,urllib.request; \
+	    s=json.load(urllib.request.urlopen(sys.argv[1]+\"/_emulator/state\")); \
+	    t=s[\"registries\"][\"tcr-12345\"][\"2ab3af0d-893d-423f-91b1-27713566f95f\"]; \
+	    print(\"enabled=%s desc=%r\" % (t[\"enabled\"], t[\"desc\"]))" $$TCR_EMULATOR_URL'
+
+test: test-rust check-header test-c test-sdk check-vectors
+	@echo "make test: all suites passed"
+
+test-rust: build
+	$(CARGO) test --release --features emulator
+
+# Fails when the build changed the committed header.
+check-header: build
+	@git diff --exit-code --stat -- include/tcr.h || { echo "include/tcr.h is out of date: commit the regenerated header" >&2; exit 1; }
+
+test-c: build build/test_tcr build/header_cpp build/modify_instance_token
+	build/header_cpp
+	tests/with-emulator.sh --key AKIDCTEST:ctest-secret-key --rate 0 -- build/test_tcr
+	tests/with-emulator.sh -- tests/c/example_tool.sh build/modify_instance_token
+
+# A virtualenv with the official Python SDK, pinned.
+$(VENV_PY): tests/requirements-sdk.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV_PY) -m pip install --quiet --disable-pip-version-check -r tests/requirements-sdk.txt
+	@touch $(VENV_PY)
+
+venv: $(VENV_PY)
+
+# The official Python SDK against the emulator.
+test-sdk: build $(VENV_PY)
+	TCR_EMULATOR=$(CURDIR)/$(EMULATOR) $(VENV_PY) -m pytest -q tests/python
+
+# Regenerate the signature vectors from the official SDK and fail on any difference.
+check-vectors: $(VENV_PY)
+	@mkdir -p build
+	$(VENV_PY) tests/vectors/generate.py > build/sdk_vectors.json.new
+	@diff -u tests/vectors/sdk_vectors.json build/sdk_vectors.json.new || { echo "the official SDK disagrees with the committed vectors" >&2; exit 1; }
+
+vectors: $(VENV_PY)
+	$(VENV_PY) tests/vectors/generate.py > tests/vectors/sdk_vectors.json
+
+bench-emulator: build
+	$(CARGO) run --release --features emulator --example emulator_throughput
+
+clean:
+	$(CARGO) clean
+	rm -rf build $(VENV)

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Tests the example tool as a user runs it, against the emulator's default
+# demo key: usage errors, --help, the three seed examples, an API error.
+set -u
+tool=$1
+url=$TCR_EMULATOR_URL
+passed=0 failed=0
+check() { # check NAME CONDITION-EXIT-STATUS
+  if [ "$2" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $1" >&2; fi
+}
+export TENCENTCLOUD_SECRET_ID=AKIDEMULATOR0000000000000000000000000
+export TENCENTCLOUD_SECRET_KEY=EmulatorDemoSecretKey000000000000
+export TENCENTCLOUD_REGION=ap-guangzhou
+ids="--registry-id tcr-12345 --token-id 2ab3af0d-893d-423f-91b1-27713566f95f"
+
+out=$("$tool" --help); check "--help exits 0" $?
+echo "$out" | grep -q -- "--registry-id"; check "--help explains the options" $?
+
+"$tool" $ids 2>/dev/null; check "no action is a usage error" $(( $? == 2 ? 0 : 1 ))
+"$tool" $ids --enable --disable 2>/dev/null; check "two actions is a usage error" $(( $? == 2 ? 0 : 1 ))
+TENCENTCLOUD_REGION= "$tool" $ids --enable --endpoint "$url" 2>/dev/null; check "no region is a usage error" $(( $? == 2 ? 0 : 1 ))
+
+for action in --enable --disable "--desc aaa"; do
+  out=$("$tool" $ids $action --endpoint "$url"); status=$?
+  check "$action exits 0" $status
+  echo "$out" | grep -Eq '^[0-9a-f-]{36}$'; check "$action prints a RequestId" $?
+done
+state=$(python3 -c "import urllib.request,sys; print(urllib.request.urlopen(sys.argv[1]+'/_emulator/state').read().decode())" "$url")
+echo "$state" | grep -q '"desc":"aaa","enabled":false'; check "final state is disabled with desc aaa" $?
+
+err=$(TENCENTCLOUD_SECRET_KEY=wrong "$tool" $ids --enable --endpoint "$url" 2>&1 >/dev/null); status=$?
+check "an API error exits 1" $(( status == 1 ? 0 : 1 ))
+echo "$err" | grep -q "AuthFailure.SignatureFailure"; check "the error code is printed" $?
+echo "$err" | grep -Eq "RequestId [0-9a-f-]{36}"; check "the RequestId is printed" $?
+
+err=$(TENCENTCLOUD_SECRET_ID= "$tool" $ids --enable --endpoint "$url" 2>&1 >/dev/null); status=$?
+check "missing credentials exit 1" $(( status == 1 ? 0 : 1 ))
+echo "$err" | grep -q "TCR_CREDENTIALS"; check "missing credentials are named" $?
+
+echo "example tool: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

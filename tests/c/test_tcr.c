@@ -1,0 +1,433 @@
+/*
+ * C tests of libtcr against a running tcr-emulator.
+ *
+ * Environment (set by tests/with-emulator.sh):
+ *   TCR_EMULATOR_URL   http://127.0.0.1:PORT of an emulator started with
+ *                      --key AKIDCTEST:ctest-secret-key --rate 0 and the default token
+ *   TCR_CLOSED_PORT    a local port nobody listens on
+ *
+ * Ends with "N passed, N failed"; exits non-zero on any failure.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tcr.h"
+
+#define SECRET_ID "AKIDCTEST"
+#define SECRET_KEY "ctest-secret-key"
+#define REGISTRY "tcr-12345"
+#define TOKEN "2ab3af0d-893d-423f-91b1-27713566f95f"
+
+static int passed, failed;
+
+#define CHECK(cond)                                                              \
+    do {                                                                         \
+        if (cond) {                                                              \
+            passed++;                                                            \
+        } else {                                                                 \
+            failed++;                                                            \
+            fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);      \
+        }                                                                        \
+    } while (0)
+
+static const char *emulator_url;
+static int emulator_port;
+
+/* GET a control endpoint of the emulator; returns a malloc'd body or NULL. */
+static char *emulator_get(const char *path) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr;
+    char request[256];
+    size_t cap = 1 << 16, len = 0;
+    char *buf;
+    ssize_t n;
+    if (fd < 0) return NULL;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((unsigned short)emulator_port);
+    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+        close(fd);
+        return NULL;
+    }
+    snprintf(request, sizeof request, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", path);
+    if (write(fd, request, strlen(request)) < 0) {
+        close(fd);
+        return NULL;
+    }
+    buf = malloc(cap);
+    while (buf != NULL && len + 1 < cap && (n = read(fd, buf + len, cap - len - 1)) > 0) len += (size_t)n;
+    close(fd);
+    if (buf == NULL) return NULL;
+    buf[len] = '\0';
+    {
+        char *body = strstr(buf, "\r\n\r\n");
+        char *copy = body ? strdup(body + 4) : NULL;
+        free(buf);
+        return copy;
+    }
+}
+
+/* The emulator's count of API requests received. */
+static long emulator_requests(void) {
+    char *stats = emulator_get("/_emulator/stats");
+    long count = -1;
+    char *at;
+    if (stats == NULL) return -1;
+    at = strstr(stats, "\"requests\":");
+    if (at != NULL) count = strtol(at + strlen("\"requests\":"), NULL, 10);
+    free(stats);
+    return count;
+}
+
+static void emulator_post(const char *path_and_query) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr;
+    char request[512], sink[512];
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((unsigned short)emulator_port);
+    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+        if (fd >= 0) close(fd);
+        failed++;
+        fprintf(stderr, "FAIL: cannot reach the emulator for %s\n", path_and_query);
+        return;
+    }
+    snprintf(request, sizeof request,
+             "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", path_and_query);
+    if (write(fd, request, strlen(request)) > 0) {
+        while (read(fd, sink, sizeof sink) > 0) {
+        }
+    }
+    close(fd);
+}
+
+static tcr_client *new_client(const char *secret_key, uint32_t timeout_ms) {
+    tcr_client_options options = {0};
+    tcr_client *client = NULL;
+    char *error = NULL;
+    options.secret_id = SECRET_ID;
+    options.secret_key = secret_key;
+    options.region = "ap-guangzhou";
+    options.endpoint = emulator_url;
+    options.timeout_ms = timeout_ms;
+    if (tcr_client_new(&options, &client, &error) != TCR_OK) {
+        fprintf(stderr, "tcr_client_new: %s\n", error ? error : "?");
+        tcr_string_free(error);
+        return NULL;
+    }
+    return client;
+}
+
+static int contains(const char *haystack, const char *needle) {
+    return haystack != NULL && strstr(haystack, needle) != NULL;
+}
+
+static void test_version(void) {
+    CHECK(strcmp(tcr_version(), TCR_VERSION_STRING) == 0);
+    CHECK(strcmp(tcr_status_name(TCR_OK), "TCR_OK") == 0);
+    CHECK(strcmp(tcr_status_name(TCR_TIMEOUT), "TCR_TIMEOUT") == 0);
+    CHECK(strcmp(tcr_status_name(1234), "TCR_UNKNOWN_STATUS") == 0);
+    CHECK(strlen(tcr_status_description(TCR_API_ERROR)) > 0);
+}
+
+/* The three examples of the service document, with the state checked after each. */
+static void test_seed_examples(void) {
+    tcr_client *client = new_client(SECRET_KEY, 0);
+    tcr_modify_instance_token_request request = {0};
+    tcr_modify_instance_token_response first, response;
+    char *state;
+    CHECK(client != NULL);
+    if (client == NULL) return;
+    request.registry_id = REGISTRY;
+    request.token_id = TOKEN;
+
+    /* Example 2: disable. */
+    request.enable = TCR_ENABLE_FALSE;
+    CHECK(tcr_modify_instance_token(client, &request, &first) == TCR_OK);
+    CHECK(first.request_id != NULL && strlen(first.request_id) == 36);
+    CHECK(first.error_code == NULL && first.error_message == NULL);
+    CHECK(first.http_status == 200 && first.attempts == 1);
+    state = emulator_get("/_emulator/state");
+    CHECK(contains(state, "\"enabled\":false"));
+    free(state);
+
+    /* Example 1: enable. */
+    request.enable = TCR_ENABLE_TRUE;
+    CHECK(tcr_modify_instance_token(client, &request, &response) == TCR_OK);
+    CHECK(response.request_id != NULL && first.request_id != NULL &&
+          strcmp(response.request_id, first.request_id) != 0);
+    tcr_modify_instance_token_response_free(&response);
+    state = emulator_get("/_emulator/state");
+    CHECK(contains(state, "\"enabled\":true"));
+    free(state);
+
+    /* Example 3: update the description. */
+    request.enable = TCR_ENABLE_UNSET;
+    request.desc = "aaa";
+    request.modify_flag = 1;
+    CHECK(tcr_modify_instance_token(client, &request, &response) == TCR_OK);
+    tcr_modify_instance_token_response_free(&response);
+    state = emulator_get("/_emulator/state");
+    CHECK(contains(state, "\"desc\":\"aaa\"") && contains(state, "\"enabled\":true"));
+    free(state);
+
+    tcr_modify_instance_token_response_free(&first);
+    tcr_client_free(client);
+}
+
+static void test_api_error(void) {
+    tcr_client *client = new_client("wrong-secret-key", 0);
+    tcr_modify_instance_token_request request = {0};
+    tcr_modify_instance_token_response response;
+    CHECK(client != NULL);
+    if (client == NULL) return;
+    request.registry_id = REGISTRY;
+    request.token_id = TOKEN;
+    request.enable = TCR_ENABLE_TRUE;
+    CHECK(tcr_modify_instance_token(client, &request, &response) == TCR_API_ERROR);
+    CHECK(response.error_code != NULL && strcmp(response.error_code, "AuthFailure.SignatureFailure") == 0);
+    CHECK(response.request_id != NULL && strlen(response.request_id) == 36);
+    CHECK(response.error_message != NULL && strlen(response.error_message) > 0);
+    CHECK(response.http_status == 200);
+    tcr_modify_instance_token_response_free(&response);
+    CHECK(response.request_id == NULL && response.error_code == NULL && response.error_message == NULL);
+    tcr_modify_instance_token_response_free(&response); /* twice is safe */
+    tcr_client_free(client);
+
+    /* An unknown token is the service's ResourceNotFound. */
+    client = new_client(SECRET_KEY, 0);
+    request.token_id = "no-such-token";
+    CHECK(tcr_modify_instance_token(client, &request, &response) == TCR_API_ERROR);
+    CHECK(response.error_code != NULL && strcmp(response.error_code, "ResourceNotFound") == 0);
+    tcr_modify_instance_token_response_free(&response);
+    tcr_client_free(client);
+}
+
+/* Each bad call returns TCR_INVALID_ARGUMENT, names the field, sends nothing. */
+static void test_bad_arguments(void) {
+    tcr_client *client = new_client(SECRET_KEY, 0);
+    tcr_modify_instance_token_request good = {0}, request;
+    tcr_modify_instance_token_response response;
+    long before = emulator_requests();
+    char not_utf8[] = {'t', 'c', 'r', '-', (char)0xff, 0};
+    struct {
+        const char *name;
+        int null_client, null_request;
+        const char *registry_id, *token_id, *desc;
+        int enable, modify_flag;
+        const char *expected_field;
+    } cases[] = {
+        {"NULL client", 1, 0, REGISTRY, TOKEN, NULL, TCR_ENABLE_TRUE, 0, "client"},
+        {"NULL request", 0, 1, REGISTRY, TOKEN, NULL, TCR_ENABLE_TRUE, 0, "request"},
+        {"missing token id", 0, 0, REGISTRY, NULL, NULL, TCR_ENABLE_TRUE, 0, "token_id"},
+        {"empty token id", 0, 0, REGISTRY, "", NULL, TCR_ENABLE_TRUE, 0, "token_id"},
+        {"missing registry id", 0, 0, NULL, TOKEN, NULL, TCR_ENABLE_TRUE, 0, "registry_id"},
+        {"registry id not UTF-8", 0, 0, not_utf8, TOKEN, NULL, TCR_ENABLE_TRUE, 0, "registry_id"},
+        {"invalid modify flag 3", 0, 0, REGISTRY, TOKEN, NULL, TCR_ENABLE_TRUE, 3, "modify_flag"},
+        {"invalid modify flag -1", 0, 0, REGISTRY, TOKEN, NULL, TCR_ENABLE_TRUE, -1, "modify_flag"},
+        {"flag 1 without desc", 0, 0, REGISTRY, TOKEN, NULL, TCR_ENABLE_UNSET, 1, "desc"},
+        {"flag 2 without enable", 0, 0, REGISTRY, TOKEN, NULL, TCR_ENABLE_UNSET, 2, "enable"},
+        {"no flag, no enable", 0, 0, REGISTRY, TOKEN, "x", TCR_ENABLE_UNSET, 0, "enable"},
+        {"enable out of range", 0, 0, REGISTRY, TOKEN, NULL, 7, 0, "enable"},
+        {"desc with a control character", 0, 0, REGISTRY, TOKEN, "a\001b", TCR_ENABLE_UNSET, 1, "desc"},
+    };
+    size_t i;
+    CHECK(client != NULL);
+    if (client == NULL) return;
+    good.registry_id = REGISTRY;
+    good.token_id = TOKEN;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        tcr_status status;
+        request = good;
+        request.registry_id = cases[i].registry_id;
+        request.token_id = cases[i].token_id;
+        request.desc = cases[i].desc;
+        request.enable = cases[i].enable;
+        request.modify_flag = cases[i].modify_flag;
+        status = tcr_modify_instance_token(cases[i].null_client ? NULL : client,
+                                           cases[i].null_request ? NULL : &request, &response);
+        if (status != TCR_INVALID_ARGUMENT || !contains(response.error_message, cases[i].expected_field)) {
+            fprintf(stderr, "case %s: status %s, message %s\n", cases[i].name, tcr_status_name((int)status),
+                    response.error_message ? response.error_message : "(null)");
+        }
+        CHECK(status == TCR_INVALID_ARGUMENT);
+        CHECK(contains(response.error_message, cases[i].expected_field));
+        CHECK(response.request_id == NULL && response.http_status == 0 && response.attempts == 0);
+        tcr_modify_instance_token_response_free(&response);
+    }
+    CHECK(tcr_modify_instance_token(client, &good, NULL) == TCR_INVALID_ARGUMENT);
+    CHECK(before >= 0 && emulator_requests() == before);
+    tcr_client_free(client);
+}
+
+static void test_bad_options(void) {
+    tcr_client_options base = {0}, options;
+    tcr_client *client = (tcr_client *)&base; /* must be overwritten with NULL */
+    char *error = NULL;
+    base.secret_id = SECRET_ID;
+    base.secret_key = SECRET_KEY;
+    base.region = "ap-guangzhou";
+
+    CHECK(tcr_client_new(NULL, &client, &error) == TCR_INVALID_ARGUMENT);
+    CHECK(client == NULL && contains(error, "options"));
+    tcr_string_free(error);
+    CHECK(tcr_client_new(&base, NULL, &error) == TCR_INVALID_ARGUMENT);
+    CHECK(contains(error, "client_out"));
+    tcr_string_free(error);
+
+#define BAD_OPTION(field, value, expected_status, expected_text)                  \
+    do {                                                                          \
+        options = base;                                                           \
+        options.field = value;                                                    \
+        CHECK(tcr_client_new(&options, &client, &error) == expected_status);      \
+        CHECK(client == NULL && contains(error, expected_text));                  \
+        tcr_string_free(error);                                                   \
+    } while (0)
+    BAD_OPTION(secret_id, NULL, TCR_CREDENTIALS, "secret_id");
+    BAD_OPTION(secret_key, NULL, TCR_CREDENTIALS, "secret_key");
+    BAD_OPTION(secret_key, "", TCR_CREDENTIALS, "secret_key");
+    BAD_OPTION(region, NULL, TCR_INVALID_ARGUMENT, "region");
+    BAD_OPTION(region, "", TCR_INVALID_ARGUMENT, "region");
+    BAD_OPTION(endpoint, "ftp://example.com", TCR_INVALID_ARGUMENT, "endpoint");
+    BAD_OPTION(endpoint, "http://127.0.0.1:99999", TCR_INVALID_ARGUMENT, "endpoint");
+    BAD_OPTION(endpoint, "https://host/path", TCR_INVALID_ARGUMENT, "endpoint");
+    BAD_OPTION(language, "fr-FR", TCR_INVALID_ARGUMENT, "language");
+    BAD_OPTION(timeout_ms, 600001, TCR_INVALID_ARGUMENT, "timeout");
+#undef BAD_OPTION
+    /* The secret key never appears in a message. */
+    options = base;
+    options.secret_key = "key with spaces";
+    CHECK(tcr_client_new(&options, &client, &error) == TCR_CREDENTIALS);
+    CHECK(error != NULL && !contains(error, "key with spaces"));
+    tcr_string_free(error);
+    /* error_message may be NULL. */
+    options = base;
+    options.region = NULL;
+    CHECK(tcr_client_new(&options, &client, NULL) == TCR_INVALID_ARGUMENT);
+}
+
+static void test_transport_failures(void) {
+    tcr_modify_instance_token_request request = {0};
+    tcr_modify_instance_token_response response;
+    tcr_client_options options = {0};
+    tcr_client *client = NULL;
+    char endpoint[64];
+    const char *closed_port = getenv("TCR_CLOSED_PORT");
+    request.registry_id = REGISTRY;
+    request.token_id = TOKEN;
+    request.enable = TCR_ENABLE_TRUE;
+
+    /* Nobody listening: a network error. */
+    snprintf(endpoint, sizeof endpoint, "http://127.0.0.1:%s", closed_port ? closed_port : "9");
+    options.secret_id = SECRET_ID;
+    options.secret_key = SECRET_KEY;
+    options.region = "ap-guangzhou";
+    options.endpoint = endpoint;
+    options.timeout_ms = 2000;
+    CHECK(tcr_client_new(&options, &client, NULL) == TCR_OK);
+    CHECK(tcr_modify_instance_token(client, &request, &response) == TCR_NETWORK);
+    CHECK(response.error_message != NULL && response.http_status == 0 && response.request_id == NULL);
+    tcr_modify_instance_token_response_free(&response);
+    tcr_client_free(client);
+
+    client = new_client(SECRET_KEY, 300);
+    /* A reply slower than the timeout. */
+    emulator_post("/_emulator/fault?mode=delay&delay_ms=1500&count=1");
+    CHECK(tcr_modify_instance_token(client, &request, &response) == TCR_TIMEOUT);
+    tcr_modify_instance_token_response_free(&response);
+    /* 5xx with an HTML body: a protocol error keeping the status and the body's start. */
+    emulator_post("/_emulator/fault?mode=http5xx&status=502&count=1");
+    CHECK(tcr_modify_instance_token(client, &request, &response) == TCR_PROTOCOL);
+    CHECK(response.http_status == 502 && contains(response.error_message, "<html>"));
+    tcr_modify_instance_token_response_free(&response);
+    /* 200 with a body that is not JSON. */
+    emulator_post("/_emulator/fault?mode=garbage&count=1");
+    CHECK(tcr_modify_instance_token(client, &request, &response) == TCR_PROTOCOL);
+    CHECK(response.http_status == 200 && contains(response.error_message, "not json"));
+    tcr_modify_instance_token_response_free(&response);
+    /* The client still works afterwards (the delayed reply may still be draining). */
+    {
+        struct timespec pause = {1, 300000000L};
+        nanosleep(&pause, NULL);
+    }
+    CHECK(tcr_modify_instance_token(client, &request, &response) == TCR_OK);
+    tcr_modify_instance_token_response_free(&response);
+    tcr_client_free(client);
+}
+
+#define THREADS 8
+#define CALLS_PER_THREAD 25
+
+static void *worker(void *arg) {
+    tcr_client *client = arg;
+    tcr_modify_instance_token_request request = {0};
+    tcr_modify_instance_token_response response;
+    long ok = 0;
+    int i;
+    request.registry_id = REGISTRY;
+    request.token_id = TOKEN;
+    for (i = 0; i < CALLS_PER_THREAD; i++) {
+        request.enable = (i % 2) ? TCR_ENABLE_TRUE : TCR_ENABLE_FALSE;
+        if (tcr_modify_instance_token(client, &request, &response) == TCR_OK) ok++;
+        tcr_modify_instance_token_response_free(&response);
+    }
+    return (void *)ok;
+}
+
+static void test_threads_share_one_client(void) {
+    tcr_client *client = new_client(SECRET_KEY, 0);
+    pthread_t threads[THREADS];
+    long total = 0, before = emulator_requests();
+    int i;
+    CHECK(client != NULL);
+    if (client == NULL) return;
+    for (i = 0; i < THREADS; i++) pthread_create(&threads[i], NULL, worker, client);
+    for (i = 0; i < THREADS; i++) {
+        void *ok;
+        pthread_join(threads[i], &ok);
+        total += (long)ok;
+    }
+    CHECK(total == THREADS * CALLS_PER_THREAD);
+    CHECK(emulator_requests() - before == THREADS * CALLS_PER_THREAD);
+    tcr_client_free(client);
+}
+
+static void test_free_functions_accept_null(void) {
+    tcr_modify_instance_token_response zeroed = {0};
+    tcr_client_free(NULL);
+    tcr_string_free(NULL);
+    tcr_modify_instance_token_response_free(NULL);
+    tcr_modify_instance_token_response_free(&zeroed);
+    CHECK(zeroed.request_id == NULL);
+}
+
+int main(void) {
+    emulator_url = getenv("TCR_EMULATOR_URL");
+    if (emulator_url == NULL || strncmp(emulator_url, "http://127.0.0.1:", 17) != 0) {
+        fprintf(stderr, "set TCR_EMULATOR_URL=http://127.0.0.1:PORT (run through tests/with-emulator.sh)\n");
+        return 2;
+    }
+    emulator_port = atoi(emulator_url + 17);
+
+    test_version();
+    test_free_functions_accept_null();
+    test_seed_examples();
+    test_api_error();
+    test_bad_arguments();
+    test_bad_options();
+    test_transport_failures();
+    test_threads_share_one_client();
+
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
