@@ -316,7 +316,7 @@ mod tests {
         let signed = client.signed_request(&request, 1_700_000_000).unwrap();
         let signature = signed.header("authorization").unwrap().rsplit('=').next().unwrap().to_owned();
         let shown = format!("{signed:?}");
-        assert!(shown.contains("\"Enable\": false"), "{shown}");
+        assert!(shown.contains(r#"\"Enable\": false"#), "{shown}");
         assert!(!shown.contains("session-token-value"));
         assert!(!shown.contains(&signature));
         assert_eq!(signed.header("x-tc-token"), Some("session-token-value"));
