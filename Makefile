@@ -91,7 +91,7 @@ vectors: $(VENV_PY)
 	$(VENV_PY) tests/vectors/generate.py > tests/vectors/sdk_vectors.json
 
 bench-emulator: build
-	$(CARGO) run --release --features emulator --example emulator_throughput
+	$(CARGO) bench --features emulator --bench emulator_throughput
 
 clean:
 	$(CARGO) clean
