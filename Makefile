@@ -16,7 +16,7 @@ LINK_TCR   := -L$(RELEASE) -ltcr -Wl,-rpath,$(CURDIR)/$(RELEASE)
 DEMO_ID    := AKIDEMULATOR0000000000000000000000000
 DEMO_KEY   := EmulatorDemoSecretKey000000000000
 
-.PHONY: all build demo test test-rust test-c test-sdk check-header check-vectors vectors venv bench-emulator clean
+.PHONY: all build demo test check-deps test-rust test-c test-sdk check-header check-vectors vectors venv bench-emulator clean
 
 all: build build/modify_instance_token
 
@@ -30,6 +30,12 @@ $(LIB_SO) $(EMULATOR): build
 build/modify_instance_token: examples/modify_instance_token.c include/tcr.h | build
 	@mkdir -p build
 	$(CC) -std=c99 $(CWARN) -O2 -Iinclude $< -o $@ $(LINK_TCR)
+
+# The same tool linked statically, as the README shows: no libtcr.so at run time.
+STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
+build/modify_instance_token_static: examples/modify_instance_token.c include/tcr.h | build
+	@mkdir -p build
+	$(CC) -std=c99 $(CWARN) -O2 -Iinclude $< -o $@ $(RELEASE)/libtcr.a $(STATIC_LIBS)
 
 build/test_tcr: tests/c/test_tcr.c include/tcr.h | build
 	@mkdir -p build
@@ -54,20 +60,28 @@ demo: build build/modify_instance_token
 	    t=s[\"registries\"][\"tcr-12345\"][\"2ab3af0d-893d-423f-91b1-27713566f95f\"]; \
 	    print(\"enabled=%s desc=%r\" % (t[\"enabled\"], t[\"desc\"]))" $$TCR_EMULATOR_URL'
 
-test: test-rust check-header test-c test-sdk check-vectors
+test: check-deps test-rust check-header test-c test-sdk check-vectors
 	@echo "make test: all suites passed"
 
 test-rust: build
 	$(CARGO) test --release --features emulator
 
+# TLS is rustls only: no OpenSSL or native-tls anywhere in the dependency tree.
+check-deps:
+	@if $(CARGO) tree --features emulator -e normal,build --prefix none | grep -iE '^(openssl|native-tls)'; then \
+	  echo "OpenSSL crept into the dependency tree" >&2; exit 1; fi
+	@echo "check-deps: no OpenSSL in cargo tree"
+
 # Fails when the build changed the committed header.
 check-header: build
 	@git diff --exit-code --stat -- include/tcr.h || { echo "include/tcr.h is out of date: commit the regenerated header" >&2; exit 1; }
 
-test-c: build build/test_tcr build/header_cpp build/modify_instance_token
+test-c: build build/test_tcr build/header_cpp build/modify_instance_token build/modify_instance_token_static
 	build/header_cpp
 	tests/with-emulator.sh --key AKIDCTEST:ctest-secret-key --rate 0 -- build/test_tcr
 	tests/with-emulator.sh -- tests/c/example_tool.sh build/modify_instance_token
+	@! ldd build/modify_instance_token_static | grep -q libtcr || { echo "the static tool needs libtcr.so" >&2; exit 1; }
+	tests/with-emulator.sh -- tests/c/example_tool.sh build/modify_instance_token_static
 
 # A virtualenv with the official Python SDK, pinned.
 $(VENV_PY): tests/requirements-sdk.txt
