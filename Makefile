@@ -16,7 +16,7 @@ LINK_TCR   := -L$(RELEASE) -ltcr -Wl,-rpath,$(CURDIR)/$(RELEASE)
 DEMO_ID    := AKIDEMULATOR0000000000000000000000000
 DEMO_KEY   := EmulatorDemoSecretKey000000000000
 
-.PHONY: all build demo test check-deps test-rust test-c test-sdk check-header check-vectors vectors venv bench-emulator clean
+.PHONY: all build demo test check-deps test-rust test-c test-python python-install test-sdk check-header check-vectors vectors venv bench-emulator clean
 
 all: build build/modify_instance_token
 
@@ -60,7 +60,7 @@ demo: build build/modify_instance_token
 	    t=s[\"registries\"][\"tcr-12345\"][\"2ab3af0d-893d-423f-91b1-27713566f95f\"]; \
 	    print(\"enabled=%s desc=%r\" % (t[\"enabled\"], t[\"desc\"]))" $$TCR_EMULATOR_URL'
 
-test: check-deps test-rust check-header test-c test-sdk check-vectors
+test: check-deps test-rust check-header test-c test-sdk check-vectors test-python
 	@echo "make test: all suites passed"
 
 test-rust: build
@@ -90,6 +90,15 @@ $(VENV_PY): tests/requirements-sdk.txt
 	@touch $(VENV_PY)
 
 venv: $(VENV_PY)
+
+# The Python package, installed into the venv with a copy of libtcr inside it.
+PY_PKG_LIB := bindings/python/src/tcr/libtcr.so
+python-install: build $(VENV_PY)
+	cp $(LIB_SO) $(PY_PKG_LIB)
+	$(VENV_PY) -m pip install --quiet --disable-pip-version-check --no-deps --force-reinstall ./bindings/python
+
+test-python: python-install
+	TCR_EMULATOR=$(CURDIR)/$(EMULATOR) $(VENV_PY) -m pytest -q -p no:cacheprovider bindings/python/tests
 
 # The official Python SDK against the emulator.
 test-sdk: build $(VENV_PY)

@@ -162,6 +162,11 @@ typedef struct tcr_modify_instance_token_request {
    then acts as for 2). Any other value is `TCR_INVALID_ARGUMENT`.
    */
   int32_t modify_flag;
+  /*
+   This call's total time in milliseconds, 1 to 600000, instead of the
+   client's timeout. 0: the client's timeout.
+   */
+  uint32_t timeout_ms;
 } tcr_modify_instance_token_request;
 
 /*

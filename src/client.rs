@@ -148,8 +148,20 @@ impl Client {
     /// The request is validated first; an invalid one is never sent.
     /// Repeating a call is safe: it sets a state rather than changing one.
     pub fn modify_instance_token(&self, request: &ModifyInstanceToken<'_>) -> Result<ModifyInstanceTokenResponse, Error> {
+        self.modify_instance_token_with_timeout(request, None)
+    }
+
+    /// As [`Client::modify_instance_token`], with this call's total time
+    /// bounded by `timeout` instead of the client's (`None`: the client's).
+    /// Wrappers use it to honour a caller's deadline.
+    pub fn modify_instance_token_with_timeout(
+        &self,
+        request: &ModifyInstanceToken<'_>,
+        timeout: Option<Duration>,
+    ) -> Result<ModifyInstanceTokenResponse, Error> {
+        let timeout = timeout.map(|t| config::check_timeout(Some(t))).transpose()?;
         let signed = self.signed_request(request, now())?;
-        self.send(signed)
+        self.send(signed, timeout)
     }
 
     /// Validates `request` and builds the exact HTTP request that
@@ -194,8 +206,11 @@ impl Client {
         })
     }
 
-    fn send(&self, signed: SignedRequest) -> Result<ModifyInstanceTokenResponse, Error> {
+    fn send(&self, signed: SignedRequest, timeout: Option<Duration>) -> Result<ModifyInstanceTokenResponse, Error> {
         let mut builder = self.http.post(&signed.url);
+        if let Some(timeout) = timeout {
+            builder = builder.timeout(timeout);
+        }
         for (name, value) in &signed.headers {
             let mut value = reqwest::header::HeaderValue::from_str(value)
                 .map_err(|_| Error::Internal(format!("header {name} has a value that cannot be sent")))?;

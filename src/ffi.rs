@@ -94,6 +94,9 @@ pub struct tcr_modify_instance_token_request {
     /// 1: modify the description; 2: enable/disable; 0: not sent (the service
     /// then acts as for 2). Any other value is `TCR_INVALID_ARGUMENT`.
     pub modify_flag: i32,
+    /// This call's total time in milliseconds, 1 to 600000, instead of the
+    /// client's timeout. 0: the client's timeout.
+    pub timeout_ms: u32,
 }
 
 /// The outcome of `tcr_modify_instance_token`. The function overwrites every
@@ -379,7 +382,11 @@ pub unsafe extern "C" fn tcr_modify_instance_token(
                 flag => Some(i64::from(flag)),
             },
         };
-        (*client).inner.modify_instance_token(&call)
+        let timeout = match r.timeout_ms {
+            0 => None,
+            ms => Some(Duration::from_millis(u64::from(ms))),
+        };
+        (*client).inner.modify_instance_token_with_timeout(&call, timeout)
     });
     match result {
         Ok(reply) => {

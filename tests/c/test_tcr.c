@@ -225,21 +225,23 @@ static void test_bad_arguments(void) {
         int null_client, null_request;
         const char *registry_id, *token_id, *desc;
         int enable, modify_flag;
+        uint32_t timeout_ms;
         const char *expected_field;
     } cases[] = {
-        {"NULL client", 1, 0, REGISTRY, TOKEN, NULL, TCR_ENABLE_TRUE, 0, "client"},
-        {"NULL request", 0, 1, REGISTRY, TOKEN, NULL, TCR_ENABLE_TRUE, 0, "request"},
-        {"missing token id", 0, 0, REGISTRY, NULL, NULL, TCR_ENABLE_TRUE, 0, "token_id"},
-        {"empty token id", 0, 0, REGISTRY, "", NULL, TCR_ENABLE_TRUE, 0, "token_id"},
-        {"missing registry id", 0, 0, NULL, TOKEN, NULL, TCR_ENABLE_TRUE, 0, "registry_id"},
-        {"registry id not UTF-8", 0, 0, not_utf8, TOKEN, NULL, TCR_ENABLE_TRUE, 0, "registry_id"},
-        {"invalid modify flag 3", 0, 0, REGISTRY, TOKEN, NULL, TCR_ENABLE_TRUE, 3, "modify_flag"},
-        {"invalid modify flag -1", 0, 0, REGISTRY, TOKEN, NULL, TCR_ENABLE_TRUE, -1, "modify_flag"},
-        {"flag 1 without desc", 0, 0, REGISTRY, TOKEN, NULL, TCR_ENABLE_UNSET, 1, "desc"},
-        {"flag 2 without enable", 0, 0, REGISTRY, TOKEN, NULL, TCR_ENABLE_UNSET, 2, "enable"},
-        {"no flag, no enable", 0, 0, REGISTRY, TOKEN, "x", TCR_ENABLE_UNSET, 0, "enable"},
-        {"enable out of range", 0, 0, REGISTRY, TOKEN, NULL, 7, 0, "enable"},
-        {"desc with a control character", 0, 0, REGISTRY, TOKEN, "a\001b", TCR_ENABLE_UNSET, 1, "desc"},
+        {"NULL client", 1, 0, REGISTRY, TOKEN, NULL, TCR_ENABLE_TRUE, 0, 0, "client"},
+        {"NULL request", 0, 1, REGISTRY, TOKEN, NULL, TCR_ENABLE_TRUE, 0, 0, "request"},
+        {"missing token id", 0, 0, REGISTRY, NULL, NULL, TCR_ENABLE_TRUE, 0, 0, "token_id"},
+        {"empty token id", 0, 0, REGISTRY, "", NULL, TCR_ENABLE_TRUE, 0, 0, "token_id"},
+        {"missing registry id", 0, 0, NULL, TOKEN, NULL, TCR_ENABLE_TRUE, 0, 0, "registry_id"},
+        {"registry id not UTF-8", 0, 0, not_utf8, TOKEN, NULL, TCR_ENABLE_TRUE, 0, 0, "registry_id"},
+        {"invalid modify flag 3", 0, 0, REGISTRY, TOKEN, NULL, TCR_ENABLE_TRUE, 3, 0, "modify_flag"},
+        {"invalid modify flag -1", 0, 0, REGISTRY, TOKEN, NULL, TCR_ENABLE_TRUE, -1, 0, "modify_flag"},
+        {"flag 1 without desc", 0, 0, REGISTRY, TOKEN, NULL, TCR_ENABLE_UNSET, 1, 0, "desc"},
+        {"flag 2 without enable", 0, 0, REGISTRY, TOKEN, NULL, TCR_ENABLE_UNSET, 2, 0, "enable"},
+        {"no flag, no enable", 0, 0, REGISTRY, TOKEN, "x", TCR_ENABLE_UNSET, 0, 0, "enable"},
+        {"enable out of range", 0, 0, REGISTRY, TOKEN, NULL, 7, 0, 0, "enable"},
+        {"desc with a control character", 0, 0, REGISTRY, TOKEN, "a\001b", TCR_ENABLE_UNSET, 1, 0, "desc"},
+        {"per-call timeout out of range", 0, 0, REGISTRY, TOKEN, NULL, TCR_ENABLE_TRUE, 0, 600001, "timeout"},
     };
     size_t i;
     CHECK(client != NULL);
@@ -254,6 +256,7 @@ static void test_bad_arguments(void) {
         request.desc = cases[i].desc;
         request.enable = cases[i].enable;
         request.modify_flag = cases[i].modify_flag;
+        request.timeout_ms = cases[i].timeout_ms;
         status = tcr_modify_instance_token(cases[i].null_client ? NULL : client,
                                            cases[i].null_request ? NULL : &request, &response);
         if (status != TCR_INVALID_ARGUMENT || !contains(response.error_message, cases[i].expected_field)) {
@@ -345,6 +348,17 @@ static void test_transport_failures(void) {
     emulator_post("/_emulator/fault?mode=delay&delay_ms=1500&count=1");
     CHECK(tcr_modify_instance_token(client, &request, &response) == TCR_TIMEOUT);
     tcr_modify_instance_token_response_free(&response);
+    tcr_client_free(client);
+
+    /* A per-call timeout shorter than the client's bounds the call. */
+    client = new_client(SECRET_KEY, 10000);
+    emulator_post("/_emulator/fault?mode=delay&delay_ms=1500&count=1");
+    request.timeout_ms = 300;
+    CHECK(tcr_modify_instance_token(client, &request, &response) == TCR_TIMEOUT);
+    CHECK(contains(response.error_message, "timeout"));
+    tcr_modify_instance_token_response_free(&response);
+    request.timeout_ms = 0;
+
     /* 5xx with an HTML body: a protocol error keeping the status and the body's start. */
     emulator_post("/_emulator/fault?mode=http5xx&status=502&count=1");
     CHECK(tcr_modify_instance_token(client, &request, &response) == TCR_PROTOCOL);

@@ -1,0 +1,48 @@
+"""tcr: Tencent Cloud TCR ModifyInstanceToken through libtcr.
+
+    import tcr
+
+    with tcr.Client(secret_id=..., secret_key=..., region="ap-guangzhou") as client:
+        result = client.modify_instance_token("tcr-12345", "2ab3af0d-...", enable=False)
+        print(result.request_id)
+
+The signer, validation and HTTP are libtcr's, shared with the C and Go APIs.
+"""
+from ._client import Client, ModifyInstanceTokenResult
+from ._ffi import LibraryNotFoundError
+from .errors import (
+    ApiError,
+    ClientClosedError,
+    CredentialsError,
+    InternalError,
+    InvalidArgumentError,
+    NetworkError,
+    ProtocolError,
+    RequestTimeoutError,
+    TcrError,
+)
+from . import _ffi as _ffi_module
+
+__version__ = "0.1.0"
+
+
+def library_version() -> str:
+    """The version of the loaded libtcr."""
+    return _ffi_module.lib.tcr_version().decode("ascii")
+
+
+__all__ = [
+    "ApiError",
+    "Client",
+    "ClientClosedError",
+    "CredentialsError",
+    "InternalError",
+    "InvalidArgumentError",
+    "LibraryNotFoundError",
+    "ModifyInstanceTokenResult",
+    "NetworkError",
+    "ProtocolError",
+    "RequestTimeoutError",
+    "TcrError",
+    "library_version",
+]

@@ -1,0 +1,145 @@
+"""The one place that loads libtcr and declares its C API for ctypes.
+
+Every struct mirrors include/tcr.h field for field; tests/test_abi.py compiles
+a C program against the header and checks sizes and offsets, and that every
+function the header declares is declared here, so this view cannot drift.
+"""
+import ctypes
+import ctypes.util
+import os
+import pathlib
+import sys
+from typing import List, Optional
+
+_LIBRARY_FILE = "libtcr.dylib" if sys.platform == "darwin" else "libtcr.so"
+
+
+class LibraryNotFoundError(ImportError):
+    """libtcr could not be loaded from any of the places searched."""
+
+
+class ClientOptions(ctypes.Structure):
+    _fields_ = [
+        ("secret_id", ctypes.c_char_p),
+        ("secret_key", ctypes.c_char_p),
+        ("session_token", ctypes.c_char_p),
+        ("region", ctypes.c_char_p),
+        ("endpoint", ctypes.c_char_p),
+        ("language", ctypes.c_char_p),
+        ("timeout_ms", ctypes.c_uint32),
+    ]
+
+
+class Request(ctypes.Structure):
+    _fields_ = [
+        ("registry_id", ctypes.c_char_p),
+        ("token_id", ctypes.c_char_p),
+        ("enable", ctypes.c_int32),
+        ("desc", ctypes.c_char_p),
+        ("modify_flag", ctypes.c_int32),
+        ("timeout_ms", ctypes.c_uint32),
+    ]
+
+
+class Response(ctypes.Structure):
+    # Owned strings are c_void_p, not c_char_p: ctypes would otherwise copy
+    # them and lose the pointer that tcr_modify_instance_token_response_free needs.
+    _fields_ = [
+        ("request_id", ctypes.c_void_p),
+        ("error_code", ctypes.c_void_p),
+        ("error_message", ctypes.c_void_p),
+        ("http_status", ctypes.c_uint32),
+        ("attempts", ctypes.c_uint32),
+    ]
+
+
+# The C names of the structs above, for the ABI test.
+STRUCTS = {
+    "tcr_client_options": ClientOptions,
+    "tcr_modify_instance_token_request": Request,
+    "tcr_modify_instance_token_response": Response,
+}
+
+# tcr_status values (include/tcr.h).
+TCR_OK = 0
+TCR_INVALID_ARGUMENT = 1
+TCR_CREDENTIALS = 2
+TCR_NETWORK = 3
+TCR_TIMEOUT = 4
+TCR_API_ERROR = 5
+TCR_PROTOCOL = 6
+TCR_INTERNAL = 7
+
+TCR_ENABLE_UNSET = 0
+TCR_ENABLE_TRUE = 1
+TCR_ENABLE_FALSE = 2
+
+
+def _candidates() -> List[str]:
+    """Where libtcr is looked for, in order."""
+    places = []
+    explicit = os.environ.get("TCR_LIBRARY")
+    if explicit:
+        places.append(explicit)
+    here = pathlib.Path(__file__).resolve().parent
+    places.append(str(here / _LIBRARY_FILE))
+    # A source checkout: bindings/python/src/tcr -> the repository root.
+    for parent in here.parents:
+        if (parent / "Cargo.toml").is_file():
+            places.append(str(parent / "target" / "release" / _LIBRARY_FILE))
+            break
+    return places
+
+
+def _load() -> ctypes.CDLL:
+    tried = []
+    for path in _candidates():
+        if not os.path.exists(path):
+            tried.append(f"{path} (not found)")
+            continue
+        try:
+            return ctypes.CDLL(path)
+        except OSError as error:
+            tried.append(f"{path} ({error})")
+    system = ctypes.util.find_library("tcr")
+    if system:
+        try:
+            return ctypes.CDLL(system)
+        except OSError as error:
+            tried.append(f"system loader: {system} ({error})")
+    else:
+        tried.append("system loader (no libtcr found)")
+    raise LibraryNotFoundError(
+        "libtcr could not be loaded; set TCR_LIBRARY to its path, or build it with `make build`. Tried: "
+        + "; ".join(tried)
+    )
+
+
+def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
+    c_char_p, c_void_p, c_int = ctypes.c_char_p, ctypes.c_void_p, ctypes.c_int
+    signatures = {
+        "tcr_version": ([], c_char_p),
+        "tcr_status_name": ([c_int], c_char_p),
+        "tcr_status_description": ([c_int], c_char_p),
+        "tcr_string_free": ([c_void_p], None),
+        "tcr_client_new": ([ctypes.POINTER(ClientOptions), ctypes.POINTER(c_void_p), ctypes.POINTER(c_void_p)], c_int),
+        "tcr_client_free": ([c_void_p], None),
+        "tcr_modify_instance_token": ([c_void_p, ctypes.POINTER(Request), ctypes.POINTER(Response)], c_int),
+        "tcr_modify_instance_token_response_free": ([ctypes.POINTER(Response)], None),
+    }
+    for name, (argtypes, restype) in signatures.items():
+        function = getattr(lib, name)
+        function.argtypes = argtypes
+        function.restype = restype
+    lib.declared_functions = frozenset(signatures)
+    return lib
+
+
+lib = _declare(_load())
+
+
+def take_string(pointer: Optional[int]) -> Optional[str]:
+    """Reads a C string owned by libtcr (without freeing it)."""
+    if not pointer:
+        return None
+    return ctypes.string_at(pointer).decode("utf-8", errors="replace")
