@@ -16,7 +16,7 @@ LINK_TCR   := -L$(RELEASE) -ltcr -Wl,-rpath,$(CURDIR)/$(RELEASE)
 DEMO_ID    := AKIDEMULATOR0000000000000000000000000
 DEMO_KEY   := EmulatorDemoSecretKey000000000000
 
-.PHONY: all build demo test check-deps test-rust test-c test-python python-install test-sdk check-header check-vectors vectors venv bench-emulator clean
+.PHONY: all build demo test check-deps test-rust test-c test-python python-install test-go test-sdk check-header check-vectors vectors venv bench-emulator clean
 
 all: build build/modify_instance_token
 
@@ -45,22 +45,28 @@ build/header_cpp: tests/c/header_cpp.cpp include/tcr.h | build
 	@mkdir -p build
 	$(CXX) -std=c++17 $(CWARN) -Iinclude $< -o $@ $(LINK_TCR)
 
-# The three examples of the service document against a local emulator.
+# The three examples of the service document against a local emulator, from
+# C (the example tool), then Python and Go; then the token's final state.
 demo: build build/modify_instance_token
 	@tests/with-emulator.sh -- sh -c '\
 	  set -e; \
 	  export TENCENTCLOUD_SECRET_ID=$(DEMO_ID) TENCENTCLOUD_SECRET_KEY=$(DEMO_KEY) TENCENTCLOUD_REGION=ap-guangzhou; \
 	  tool="build/modify_instance_token --endpoint $$TCR_EMULATOR_URL --registry-id tcr-12345 --token-id 2ab3af0d-893d-423f-91b1-27713566f95f"; \
 	  echo "emulator at $$TCR_EMULATOR_URL"; \
+	  echo "== C (build/modify_instance_token)"; \
 	  printf "Example 1, enable:             RequestId "; $$tool --enable; \
 	  printf "Example 2, disable:            RequestId "; $$tool --disable; \
 	  printf "Example 3, description \"aaa\": RequestId "; $$tool --desc aaa; \
+	  echo "== Python (bindings/python)"; \
+	  PYTHONPATH=bindings/python/src $(PYTHON) bindings/python/examples/seed.py $$TCR_EMULATOR_URL; \
+	  echo "== Go (bindings/go)"; \
+	  (cd bindings/go && go run ./examples/seed -endpoint $$TCR_EMULATOR_URL); \
 	  printf "Final token state: "; $(PYTHON) -c "import json,sys,urllib.request; \
 	    s=json.load(urllib.request.urlopen(sys.argv[1]+\"/_emulator/state\")); \
 	    t=s[\"registries\"][\"tcr-12345\"][\"2ab3af0d-893d-423f-91b1-27713566f95f\"]; \
 	    print(\"enabled=%s desc=%r\" % (t[\"enabled\"], t[\"desc\"]))" $$TCR_EMULATOR_URL'
 
-test: check-deps test-rust check-header test-c test-sdk check-vectors test-python
+test: check-deps test-rust check-header test-c test-sdk check-vectors test-python test-go
 	@echo "make test: all suites passed"
 
 test-rust: build
@@ -99,6 +105,20 @@ python-install: build $(VENV_PY)
 
 test-python: python-install
 	TCR_EMULATOR=$(CURDIR)/$(EMULATOR) $(VENV_PY) -m pytest -q -p no:cacheprovider bindings/python/tests
+
+# The Go binding: vet, tests (with the official Go SDK cross-check), again
+# with GOGC=1 and under the race detector; a test binary must not need
+# libtcr.so (static link); and the tests once more linked to libtcr.so.
+GO_TEST_ENV := TCR_EMULATOR=$(CURDIR)/$(EMULATOR)
+test-go: build
+	cd bindings/go && go vet ./...
+	cd bindings/go && $(GO_TEST_ENV) go test -count=1 ./...
+	cd bindings/go && $(GO_TEST_ENV) GOGC=1 go test -count=1 ./...
+	cd bindings/go && $(GO_TEST_ENV) go test -race -count=1 ./...
+	@mkdir -p build
+	cd bindings/go && go test -c -o ../../build/tcr-go.test .
+	@! ldd build/tcr-go.test | grep -q libtcr || { echo "the Go binding needs libtcr.so at run time" >&2; exit 1; }
+	cd bindings/go && $(GO_TEST_ENV) go test -tags tcr_shared -count=1 ./...
 
 # The official Python SDK against the emulator.
 test-sdk: build $(VENV_PY)
