@@ -16,7 +16,7 @@ LINK_TCR   := -L$(RELEASE) -ltcr -Wl,-rpath,$(CURDIR)/$(RELEASE)
 DEMO_ID    := AKIDEMULATOR0000000000000000000000000
 DEMO_KEY   := EmulatorDemoSecretKey000000000000
 
-.PHONY: all build demo test check-deps test-rust test-c test-python python-install test-go test-sdk check-header check-vectors vectors venv bench-emulator clean
+.PHONY: all build demo test check-deps test-rust test-c test-python python-install test-go test-sdk check-header check-vectors vectors venv bench-emulator bench-quick clean
 
 all: build build/modify_instance_token
 
@@ -132,6 +132,17 @@ check-vectors: $(VENV_PY)
 
 vectors: $(VENV_PY)
 	$(VENV_PY) tests/vectors/generate.py > tests/vectors/sdk_vectors.json
+
+# A quick single-thread calls/s from each language against the emulator.
+build/bench_calls: benches/quick/calls.c include/tcr.h | build
+	@mkdir -p build
+	$(CC) -std=c99 $(CWARN) -O2 -Iinclude $< -o $@ $(LINK_TCR)
+
+bench-quick: build build/bench_calls
+	tests/with-emulator.sh --rate 0 -- sh -c '\
+	  build/bench_calls 5000; \
+	  PYTHONPATH=bindings/python/src $(PYTHON) benches/quick/calls.py 5000; \
+	  cd bindings/go && go test -run "^$$" -bench ModifyInstanceToken -benchtime 5000x . | grep calls/s'
 
 bench-emulator: build
 	$(CARGO) bench --features emulator --bench emulator_throughput

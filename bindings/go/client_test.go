@@ -260,3 +260,17 @@ func TestStatusNames(t *testing.T) {
 		t.Error("status names differ from libtcr's")
 	}
 }
+
+// BenchmarkModifyInstanceToken: sequential calls on one client, keep-alive,
+// against the emulator (no rate limit). `make bench-quick` runs it.
+func BenchmarkModifyInstanceToken(b *testing.B) {
+	c := newTestClient(b, Options{})
+	req := &ModifyInstanceTokenRequest{RegistryId: testRegistry, TokenId: testToken, Enable: Bool(true)}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := c.ModifyInstanceToken(context.Background(), req); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "calls/s")
+}
