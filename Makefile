@@ -1,6 +1,10 @@
 # tcr: build once (cargo, release), then reuse the artifacts for the Rust,
 # C and Python tests. `make demo` and `make test` are the README's two commands.
 
+# Tests and the demo must never pick up the caller's real credentials or settings.
+unexport TENCENTCLOUD_SECRET_ID TENCENTCLOUD_SECRET_KEY TENCENTCLOUD_SESSION_TOKEN TENCENTCLOUD_TOKEN
+unexport TENCENTCLOUD_REGION TENCENTCLOUD_PROFILE TENCENTCLOUD_CREDENTIALS_FILE TCR_LOG
+
 CARGO      ?= cargo
 CC         ?= cc
 CXX        ?= c++

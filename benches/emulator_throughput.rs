@@ -28,10 +28,11 @@ fn start(extra: &[&str]) -> (std::process::Child, String) {
 
 fn client(url: &str) -> Client {
     Client::new(&ClientOptions {
-        secret_id: "AKIDBENCH",
-        secret_key: "bench-key",
-        region: "ap-guangzhou",
+        secret_id: Some("AKIDBENCH"),
+        secret_key: Some("bench-key"),
+        region: Some("ap-guangzhou"),
         endpoint: Some(url),
+        rate_limit: Some(0.0),
         ..Default::default()
     })
     .unwrap()

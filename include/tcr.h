@@ -45,6 +45,21 @@
 #define TCR_ENABLE_FALSE 2
 
 /*
+ `tcr_client_options.rate_limit`: turn the client-side rate limiter off.
+ */
+#define TCR_RATE_LIMIT_OFF -1.0
+
+/*
+ Log level of a diagnostics line: one line per HTTP attempt.
+ */
+#define TCR_LOG_DEBUG 10
+
+/*
+ Log level of a warning (e.g. TLS verification turned off).
+ */
+#define TCR_LOG_WARN 30
+
+/*
  The longest input string read, in bytes; a string without a NUL within
  this many bytes is rejected with `TCR_INVALID_ARGUMENT`.
  */
@@ -98,17 +113,26 @@ typedef enum tcr_status {
 typedef struct tcr_client tcr_client;
 
 /*
+ Receives diagnostics lines: `level` is `TCR_LOG_DEBUG` or `TCR_LOG_WARN`,
+ `line` a NUL-terminated UTF-8 string valid only during the call, never
+ holding a secret. It is called on the thread making the call, possibly
+ on several threads at once, so it must be thread-safe.
+ */
+typedef void (*tcr_log_callback)(void *user_data, int level, const char *line);
+
+/*
  Settings for `tcr_client_new`. Zero-initialise it (`= {0}`) and set what
  you need: a NULL string or a zero number means "not set". The strings are
  read during `tcr_client_new` only and may be freed after it returns.
  */
 typedef struct tcr_client_options {
   /*
-   SecretId. Required.
+   SecretId. NULL (with `secret_key` NULL): the next source of the chain
+   (environment, profile file, CVM role).
    */
   const char *secret_id;
   /*
-   SecretKey. Required. Kept in memory that is wiped when the client is freed.
+   SecretKey. Kept in memory that is wiped when the client is freed.
    */
   const char *secret_key;
   /*
@@ -116,7 +140,7 @@ typedef struct tcr_client_options {
    */
   const char *session_token;
   /*
-   Region, e.g. "ap-guangzhou", sent as `X-TC-Region`. Required.
+   Region, e.g. "ap-guangzhou", sent as `X-TC-Region`. NULL: `TENCENTCLOUD_REGION`.
    */
   const char *region;
   /*
@@ -129,9 +153,76 @@ typedef struct tcr_client_options {
    */
   const char *language;
   /*
-   Total time for one call in milliseconds, 1 to 600000. 0: 60000.
+   Total time for one call in milliseconds, retries and rate-limit waits
+   included, 1 to 600000. 0: 60000.
    */
   uint32_t timeout_ms;
+  /*
+   Time to connect, in milliseconds, 1 to 600000. 0: 10000 (or the total timeout if shorter).
+   */
+  uint32_t connect_timeout_ms;
+  /*
+   HTTP attempts per call, 1 to 10 (1: no retries). 0: 3. Only network
+   failures before a reply and RequestLimitExceeded[.*] are retried.
+   */
+  uint32_t max_attempts;
+  /*
+   Client-side rate limit in requests per second, shared by all threads.
+   0: 20 (the documented limit); `TCR_RATE_LIMIT_OFF`: no limit.
+   */
+  double rate_limit;
+  /*
+   Requests allowed at once before the rate applies. 0: the rate.
+   */
+  uint32_t rate_burst;
+  /*
+   Profile section of the credentials file. NULL: `TENCENTCLOUD_PROFILE`, else "default".
+   */
+  const char *profile;
+  /*
+   Credentials file. NULL: `TENCENTCLOUD_CREDENTIALS_FILE`, else `~/.tencentcloud/credentials`.
+   */
+  const char *credentials_file;
+  /*
+   Base URL of the CVM metadata service. NULL: http://metadata.tencentyun.com.
+   */
+  const char *metadata_url;
+  /*
+   Nonzero: do not try the CVM instance role.
+   */
+  uint8_t disable_metadata;
+  /*
+   Nonzero: use `tcr.<region>.<root domain>`. Excludes `endpoint`.
+   */
+  uint8_t regional_endpoint;
+  /*
+   Nonzero: ignore HTTP_PROXY/HTTPS_PROXY/ALL_PROXY/NO_PROXY.
+   */
+  uint8_t ignore_proxy_env;
+  /*
+   DANGEROUS. Nonzero: accept any TLS certificate. Logged as a warning.
+   */
+  uint8_t danger_accept_invalid_certs;
+  /*
+   Root domain instead of "tencentcloudapi.com" (`tcr.<root>`). Excludes `endpoint`.
+   */
+  const char *root_domain;
+  /*
+   Proxy URL (`http://` or `https://`) for every request. NULL: from the environment.
+   */
+  const char *proxy;
+  /*
+   PEM file of extra CA certificates to trust.
+   */
+  const char *ca_bundle;
+  /*
+   Receives diagnostics lines. NULL: only `TCR_LOG=debug` (stderr).
+   */
+  tcr_log_callback log_callback;
+  /*
+   Passed to `log_callback` as is.
+   */
+  void *log_user_data;
 } tcr_client_options;
 
 /*
@@ -196,7 +287,8 @@ typedef struct tcr_modify_instance_token_response {
    */
   uint32_t http_status;
   /*
-   How many HTTP attempts were made (0 if the request was rejected before sending).
+   How many HTTP attempts were made (0 if the request was rejected
+   before sending; more than 1 when failures were retried).
    */
   uint32_t attempts;
 } tcr_modify_instance_token_response;
@@ -259,8 +351,12 @@ enum tcr_status tcr_client_new(const struct tcr_client_options *options,
 void tcr_client_free(struct tcr_client *client);
 
 /*
- Calls ModifyInstanceToken: validates `request`, signs it, sends it and
- waits for the reply (retrying nothing), within the client's timeout.
+ Calls ModifyInstanceToken: validates `request`, then makes up to
+ `max_attempts` HTTP attempts, each after the client's rate limiter and
+ signed afresh; network failures before a reply and RequestLimitExceeded
+ (and its sub-codes) are retried with jittered exponential backoff. The
+ whole call, waits included, ends within the timeout. Repeating it is safe:
+ it sets a state.
 
  `response` must not be NULL; it is overwritten (first set to all zero),
  and on return holds the outcome; free it with

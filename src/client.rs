@@ -1,12 +1,15 @@
-//! The client: one pooled HTTP client, the credential and the settings;
-//! builds the signed request, sends it, and turns the reply into a result.
+//! The client: one pooled HTTP client, the credentials and the settings;
+//! builds the signed request, sends it (rate-limited, retried when safe),
+//! and turns the reply into a result.
 
 use crate::api::{self, ModifyInstanceToken, ModifyInstanceTokenResponse};
 use crate::config::{self, Endpoint, Language, Scheme};
-use crate::credential::Credential;
+use crate::credential::{self, Credential, Env, Provider, Sources};
 use crate::error::Error;
+use crate::limiter::RateLimiter;
+use crate::log::{LogSink, Logger};
 use crate::sign::{self, SignInput};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// The `Content-Type` of every request, as the official SDKs send it.
 pub const CONTENT_TYPE: &str = "application/json";
@@ -51,21 +54,54 @@ impl std::fmt::Debug for SignedRequest {
     }
 }
 
-/// Settings for [`Client::new`]. Strings are borrowed; the client copies what
-/// it keeps.
-#[derive(Clone, Copy, Default)]
+/// Settings for [`Client::new`]. `None`/`false` means "not set" (the
+/// default). Strings are borrowed; the client copies what it keeps.
+#[derive(Clone, Default)]
 pub struct ClientOptions<'a> {
-    pub secret_id: &'a str,
-    pub secret_key: &'a str,
+    /// Explicit credentials: the first source of the chain (see [`crate::credential::resolve`]).
+    pub secret_id: Option<&'a str>,
+    pub secret_key: Option<&'a str>,
     pub session_token: Option<&'a str>,
-    pub region: &'a str,
-    /// `host`, `host:port` or an `http://` / `https://` URL; `None` is
-    /// `https://tcr.tencentcloudapi.com`.
+    /// Section of the profile file (else `TENCENTCLOUD_PROFILE`, else `default`).
+    pub profile: Option<&'a str>,
+    /// Profile file (else `TENCENTCLOUD_CREDENTIALS_FILE`, else `~/.tencentcloud/credentials`).
+    pub credentials_file: Option<&'a str>,
+    /// Base URL of the CVM metadata service (default `http://metadata.tencentyun.com`).
+    pub metadata_url: Option<&'a str>,
+    /// Do not try the CVM instance role.
+    pub disable_metadata: bool,
+    /// Region, e.g. `ap-guangzhou`; else `TENCENTCLOUD_REGION`. Required.
+    pub region: Option<&'a str>,
+    /// `host`, `host:port` or an `http://` / `https://` URL. Default
+    /// `https://tcr.tencentcloudapi.com`. Excludes the next two.
     pub endpoint: Option<&'a str>,
+    /// Use `tcr.<region>.<root domain>`.
+    pub regional_endpoint: bool,
+    /// Root domain instead of `tencentcloudapi.com` (`tcr.<root>`).
+    pub root_domain: Option<&'a str>,
     /// `zh-CN` or `en-US`; `None` sends no `X-TC-Language`.
     pub language: Option<&'a str>,
-    /// Total time for one call; `None` is 60 seconds.
+    /// Total time for one call, retries and rate-limit waits included; 60 s by default.
     pub timeout: Option<Duration>,
+    /// Time to establish a connection; 10 s (or the total timeout if shorter) by default.
+    pub connect_timeout: Option<Duration>,
+    /// HTTP attempts per call, 1 to 10; 3 by default.
+    pub max_attempts: Option<u32>,
+    /// Client-side limit in requests per second; `None` is the documented
+    /// 20, `Some(0.0)` turns it off.
+    pub rate_limit: Option<f64>,
+    /// Requests allowed at once before the rate applies; default: the rate.
+    pub rate_burst: Option<u32>,
+    /// Proxy URL (`http://` or `https://`) for every request.
+    pub proxy: Option<&'a str>,
+    /// Ignore `HTTP_PROXY`/`HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY`.
+    pub ignore_proxy_env: bool,
+    /// PEM file of extra trusted CA certificates.
+    pub ca_bundle: Option<&'a str>,
+    /// DANGEROUS: accept any TLS certificate. Logged as a warning.
+    pub danger_accept_invalid_certs: bool,
+    /// Receives diagnostics lines (see [`crate::log`]).
+    pub log: Option<LogSink>,
 }
 
 // The secret key and session token must never be printed, even through the
@@ -73,66 +109,156 @@ pub struct ClientOptions<'a> {
 impl std::fmt::Debug for ClientOptions<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientOptions")
-            .field("secret_id", &self.secret_id)
-            .field("secret_key", &"<redacted>")
-            .field("session_token", &self.session_token.map(|_| "<redacted>"))
+            .field("credentials", &self.sources())
             .field("region", &self.region)
             .field("endpoint", &self.endpoint)
+            .field("regional_endpoint", &self.regional_endpoint)
+            .field("root_domain", &self.root_domain)
             .field("language", &self.language)
             .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("max_attempts", &self.max_attempts)
+            .field("rate_limit", &self.rate_limit)
+            .field("rate_burst", &self.rate_burst)
+            .field("proxy", &self.proxy)
+            .field("ignore_proxy_env", &self.ignore_proxy_env)
+            .field("ca_bundle", &self.ca_bundle)
+            .field("danger_accept_invalid_certs", &self.danger_accept_invalid_certs)
+            .field("log", &self.log.is_some())
             .finish()
     }
 }
 
+impl<'a> ClientOptions<'a> {
+    fn sources(&self) -> Sources<'a> {
+        Sources {
+            secret_id: self.secret_id,
+            secret_key: self.secret_key,
+            session_token: self.session_token,
+            profile: self.profile,
+            credentials_file: self.credentials_file,
+            metadata_url: self.metadata_url,
+            disable_metadata: self.disable_metadata,
+        }
+    }
+}
+
+/// A call's result and how many HTTP attempts it took (0 when it was
+/// rejected before anything was sent).
+#[derive(Debug)]
+pub struct Outcome {
+    pub result: Result<ModifyInstanceTokenResponse, Error>,
+    pub attempts: u32,
+}
+
 /// A ModifyInstanceToken client. It is `Send + Sync`: share one between
-/// threads; its connections are pooled and kept alive.
+/// threads; its connections are pooled and kept alive, and its rate limiter
+/// and credentials are shared by every thread.
 pub struct Client {
     http: reqwest::blocking::Client,
-    credential: Credential,
+    credentials: Provider,
     region: String,
     endpoint: Endpoint,
     language: Option<Language>,
+    timeout: Duration,
+    max_attempts: u32,
+    limiter: Option<RateLimiter>,
+    logger: Logger,
 }
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
-            .field("credential", &self.credential)
+            .field("credentials", &self.credentials)
             .field("region", &self.region)
             .field("endpoint", &self.endpoint.url)
             .field("language", &self.language)
+            .field("timeout", &self.timeout)
+            .field("max_attempts", &self.max_attempts)
+            .field("limiter", &self.limiter)
             .finish_non_exhaustive()
     }
 }
 
+/// Backoff of a retry after a network failure: full jitter over 100 ms × 2^n.
+const NETWORK_BACKOFF: Duration = Duration::from_millis(100);
+/// Backoff after RequestLimitExceeded: the limit is per second, so start at 500 ms.
+const RATE_LIMITED_BACKOFF: Duration = Duration::from_millis(500);
+/// No single backoff is longer than this.
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
+
 impl Client {
-    /// Validates every option and builds the client. Nothing is sent.
+    /// Validates every option, finds credentials (see
+    /// [`crate::credential::resolve`]) and builds the client. Nothing is sent
+    /// to the service; the CVM metadata service is asked only when no other
+    /// source has credentials.
     pub fn new(options: &ClientOptions<'_>) -> Result<Client, Error> {
-        let credential = Credential::new(options.secret_id, options.secret_key, options.session_token)?;
-        config::check_region(options.region)?;
-        let endpoint = match options.endpoint {
-            Some(text) => Endpoint::parse(text)?,
-            None => Endpoint::default_endpoint(),
-        };
+        Client::new_with_env(options, &credential::process_env)
+    }
+
+    /// As [`Client::new`], reading environment variables through `env`
+    /// instead of the process environment.
+    pub fn new_with_env(options: &ClientOptions<'_>, env: Env<'_>) -> Result<Client, Error> {
+        let logger = Logger::new(options.log.clone(), env);
+        let env_region = env("TENCENTCLOUD_REGION").filter(|r| !r.is_empty());
+        let region = options.region.or(env_region.as_deref()).ok_or_else(|| {
+            Error::invalid("region", "is required: set it, or TENCENTCLOUD_REGION (e.g. \"ap-guangzhou\")")
+        })?;
+        config::check_region(region)?;
+        let endpoint = config::resolve_endpoint(options.endpoint, options.regional_endpoint, options.root_domain, region)?;
         let language = options.language.map(Language::parse).transpose()?;
         let timeout = config::check_timeout(options.timeout)?;
-        let http = reqwest::blocking::Client::builder()
+        let connect_timeout = config::check_connect_timeout(options.connect_timeout, timeout)?;
+        let max_attempts = config::check_max_attempts(options.max_attempts)?;
+        let limiter = config::check_rate_limit(options.rate_limit, options.rate_burst)?
+            .map(|(rate, burst)| RateLimiter::new(rate, burst));
+
+        let mut builder = reqwest::blocking::Client::builder()
             .timeout(timeout)
-            .connect_timeout(timeout)
+            .connect_timeout(connect_timeout)
             .tcp_nodelay(true)
             // A redirect would re-send a signed request somewhere else, and
             // could downgrade https to http: never follow one.
             .redirect(reqwest::redirect::Policy::none())
             .https_only(endpoint.scheme == Scheme::Https)
-            .user_agent(concat!("tcr/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!("tcr/", env!("CARGO_PKG_VERSION")));
+        if options.ignore_proxy_env {
+            builder = builder.no_proxy();
+        }
+        if let Some(url) = options.proxy {
+            builder = builder.proxy(proxy(url, options.ignore_proxy_env, env)?);
+        }
+        if let Some(path) = options.ca_bundle {
+            for certificate in ca_bundle(path)? {
+                builder = builder.add_root_certificate(certificate);
+            }
+        }
+        if options.danger_accept_invalid_certs {
+            logger.warn(&format!(
+                "tcr: WARNING: danger_accept_invalid_certs is set: TLS certificates of {} are NOT verified",
+                endpoint.url
+            ));
+            builder = builder.danger_accept_invalid_certs(true);
+        }
+        let http = builder
             .build()
             .map_err(|e| Error::Internal(format!("could not build the HTTP client: {}", error_chain(&e))))?;
+        // Credentials last: only when every other option is valid may the
+        // chain reach the metadata service.
+        let credentials = credential::resolve(&options.sources(), env)?;
+        if logger.debug_enabled() {
+            logger.debug(&format!("tcr: client for {} in {region}, credentials from {}", endpoint.url, credentials.source()));
+        }
         Ok(Client {
             http,
-            credential,
-            region: options.region.to_owned(),
+            credentials,
+            region: region.to_owned(),
             endpoint,
             language,
+            timeout,
+            max_attempts,
+            limiter,
+            logger,
         })
     }
 
@@ -144,11 +270,17 @@ impl Client {
         &self.endpoint
     }
 
+    /// Where the credentials came from (e.g. "environment").
+    pub fn credential_source(&self) -> String {
+        self.credentials.source()
+    }
+
     /// Enables, disables or re-describes one long-term access credential.
     /// The request is validated first; an invalid one is never sent.
-    /// Repeating a call is safe: it sets a state rather than changing one.
+    /// Repeating a call is safe: it sets a state rather than changing one,
+    /// which is why failed attempts may be retried.
     pub fn modify_instance_token(&self, request: &ModifyInstanceToken<'_>) -> Result<ModifyInstanceTokenResponse, Error> {
-        self.modify_instance_token_with_timeout(request, None)
+        self.execute(request, None).result
     }
 
     /// As [`Client::modify_instance_token`], with this call's total time
@@ -159,9 +291,93 @@ impl Client {
         request: &ModifyInstanceToken<'_>,
         timeout: Option<Duration>,
     ) -> Result<ModifyInstanceTokenResponse, Error> {
-        let timeout = timeout.map(|t| config::check_timeout(Some(t))).transpose()?;
-        let signed = self.signed_request(request, now())?;
-        self.send(signed, timeout)
+        self.execute(request, timeout).result
+    }
+
+    /// The whole call: validation, then up to `max_attempts` attempts, each
+    /// waiting for the rate limiter and signed afresh, retrying network
+    /// failures before a reply and `RequestLimitExceeded[.*]` with
+    /// full-jitter exponential backoff, never past the timeout.
+    pub fn execute(&self, request: &ModifyInstanceToken<'_>, timeout: Option<Duration>) -> Outcome {
+        let rejected = |error| Outcome {
+            result: Err(error),
+            attempts: 0,
+        };
+        let timeout = match timeout.map(|t| config::check_timeout(Some(t))).transpose() {
+            Ok(t) => t.unwrap_or(self.timeout),
+            Err(e) => return rejected(e),
+        };
+        if let Err(e) = request.validate() {
+            return rejected(e);
+        }
+        let body = request.to_json();
+        let deadline = Instant::now() + timeout;
+        let mut jitter = Jitter::new();
+        let mut attempt = 0;
+        loop {
+            if let Some(limiter) = &self.limiter {
+                if let Err(e) = limiter.acquire(deadline) {
+                    return Outcome { result: Err(e), attempts: attempt };
+                }
+            }
+            attempt += 1;
+            let started = Instant::now();
+            let result = self.attempt(&body, deadline);
+            if self.logger.debug_enabled() {
+                self.log_attempt(attempt, started.elapsed(), &result);
+            }
+            let (error, arrived) = match result {
+                Ok(mut reply) => {
+                    reply.attempts = attempt;
+                    return Outcome { result: Ok(reply), attempts: attempt };
+                }
+                Err(failure) => failure,
+            };
+            let base = match &error {
+                Error::Network(_) if !arrived => NETWORK_BACKOFF,
+                Error::Api(api) if is_rate_limited(&api.code) => RATE_LIMITED_BACKOFF,
+                _ => return Outcome { result: Err(error), attempts: attempt },
+            };
+            if attempt >= self.max_attempts {
+                return Outcome { result: Err(error), attempts: attempt };
+            }
+            let ceiling = base.saturating_mul(1 << (attempt - 1).min(16)).min(MAX_BACKOFF);
+            let pause = jitter.below(ceiling);
+            if Instant::now() + pause >= deadline {
+                return Outcome { result: Err(error), attempts: attempt };
+            }
+            std::thread::sleep(pause);
+        }
+    }
+
+    /// One HTTP attempt, signed now. `Err((error, reply_arrived))`.
+    fn attempt(&self, body: &[u8], deadline: Instant) -> Result<ModifyInstanceTokenResponse, (Error, bool)> {
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if remaining < Duration::from_millis(1) {
+            return Err((Error::Timeout("the call's timeout ran out before this attempt".into()), false));
+        }
+        let credential = self.credentials.current().map_err(|e| (e, false))?;
+        let signed = self.sign(&credential, body.to_vec(), now());
+        self.send(signed, remaining)
+    }
+
+    fn log_attempt(&self, attempt: u32, took: Duration, result: &Result<ModifyInstanceTokenResponse, (Error, bool)>) {
+        let head = format!(
+            "tcr: action={} endpoint={} attempt={attempt}/{} duration_ms={:.1}",
+            api::ACTION,
+            self.endpoint.url,
+            self.max_attempts,
+            took.as_secs_f64() * 1000.0
+        );
+        let line = match result {
+            Ok(reply) => format!("{head} status=TCR_OK http={} request_id={}", reply.http_status, reply.request_id),
+            Err((Error::Api(api), _)) => format!(
+                "{head} status=TCR_API_ERROR http={} code={} request_id={}",
+                api.http_status, api.code, api.request_id
+            ),
+            Err((error, _)) => format!("{head} status={} http={} error={:?}", status_name(error), error.http_status(), error.to_string()),
+        };
+        self.logger.debug(&line);
     }
 
     /// Validates `request` and builds the exact HTTP request that
@@ -170,7 +386,11 @@ impl Client {
     /// comparing with other clients.
     pub fn signed_request(&self, request: &ModifyInstanceToken<'_>, timestamp: i64) -> Result<SignedRequest, Error> {
         request.validate()?;
-        let body = request.to_json();
+        let credential = self.credentials.current()?;
+        Ok(self.sign(&credential, request.to_json(), timestamp))
+    }
+
+    fn sign(&self, credential: &Credential, body: Vec<u8>, timestamp: i64) -> SignedRequest {
         let authorization = sign::authorization(
             &SignInput {
                 method: "POST",
@@ -180,8 +400,8 @@ impl Client {
                 timestamp,
                 service: api::SERVICE,
             },
-            self.credential.secret_id(),
-            self.credential.secret_key().expose(),
+            credential.secret_id(),
+            credential.secret_key().expose(),
         );
         let mut headers: Vec<(&'static str, String)> = vec![
             ("Host", self.endpoint.host.clone()),
@@ -192,36 +412,33 @@ impl Client {
             ("X-TC-Region", self.region.clone()),
             ("X-TC-RequestClient", REQUEST_CLIENT.to_owned()),
         ];
-        if let Some(token) = self.credential.session_token() {
+        if let Some(token) = credential.session_token() {
             headers.push(("X-TC-Token", token.expose_str().to_owned()));
         }
         if let Some(language) = self.language {
             headers.push(("X-TC-Language", language.as_str().to_owned()));
         }
         headers.push(("Authorization", authorization));
-        Ok(SignedRequest {
+        SignedRequest {
             url: self.endpoint.url.clone(),
             headers,
             body,
-        })
+        }
     }
 
-    fn send(&self, signed: SignedRequest, timeout: Option<Duration>) -> Result<ModifyInstanceTokenResponse, Error> {
-        let mut builder = self.http.post(&signed.url);
-        if let Some(timeout) = timeout {
-            builder = builder.timeout(timeout);
-        }
+    fn send(&self, signed: SignedRequest, timeout: Duration) -> Result<ModifyInstanceTokenResponse, (Error, bool)> {
+        let mut builder = self.http.post(&signed.url).timeout(timeout);
         for (name, value) in &signed.headers {
             let mut value = reqwest::header::HeaderValue::from_str(value)
-                .map_err(|_| Error::Internal(format!("header {name} has a value that cannot be sent")))?;
+                .map_err(|_| (Error::Internal(format!("header {name} has a value that cannot be sent")), false))?;
             // Marked sensitive so the HTTP stack never prints it.
             value.set_sensitive(SENSITIVE_HEADERS.contains(name));
             builder = builder.header(*name, value);
         }
-        let response = builder.body(signed.body).send().map_err(|e| self.transport_error(&e))?;
+        let response = builder.body(signed.body).send().map_err(|e| (self.transport_error(&e), false))?;
         let status = response.status().as_u16();
-        let bytes = response.bytes().map_err(|e| self.transport_error(&e))?;
-        api::parse_reply(status, &bytes)
+        let bytes = response.bytes().map_err(|e| (self.transport_error(&e), true))?;
+        api::parse_reply(status, &bytes).map_err(|e| (e, true))
     }
 
     fn transport_error(&self, e: &reqwest::Error) -> Error {
@@ -236,8 +453,75 @@ impl Client {
     }
 }
 
-/// An error and its causes on one line, without the request's URL query (we
-/// never put anything in one) or headers (reqwest never prints them).
+fn status_name(error: &Error) -> &'static str {
+    match error {
+        Error::InvalidArgument { .. } => "TCR_INVALID_ARGUMENT",
+        Error::Credentials(_) => "TCR_CREDENTIALS",
+        Error::Network(_) => "TCR_NETWORK",
+        Error::Timeout(_) => "TCR_TIMEOUT",
+        Error::Api(_) => "TCR_API_ERROR",
+        Error::Protocol { .. } => "TCR_PROTOCOL",
+        Error::Internal(_) => "TCR_INTERNAL",
+    }
+}
+
+/// `RequestLimitExceeded` and its sub-codes (`.UinLimitExceeded`,
+/// `.GlobalRegionUinLimitExceeded`, `.IPLimitExceeded`, ...).
+pub fn is_rate_limited(code: &str) -> bool {
+    code == "RequestLimitExceeded" || code.starts_with("RequestLimitExceeded.")
+}
+
+/// A proxy for every request; `NO_PROXY` still applies unless ignored.
+fn proxy(url: &str, ignore_env: bool, env: Env<'_>) -> Result<reqwest::Proxy, Error> {
+    let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+    if !matches!(scheme.as_deref(), Some("http") | Some("https")) {
+        return Err(Error::invalid("proxy", "must be an http:// or https:// URL"));
+    }
+    let proxy = reqwest::Proxy::all(url).map_err(|_| Error::invalid("proxy", "is not a valid URL"))?;
+    let no_proxy = if ignore_env {
+        None
+    } else {
+        env("NO_PROXY").or_else(|| env("no_proxy")).and_then(|v| reqwest::NoProxy::from_string(&v))
+    };
+    Ok(proxy.no_proxy(no_proxy))
+}
+
+/// The certificates of a PEM bundle, added to the built-in roots.
+fn ca_bundle(path: &str) -> Result<Vec<reqwest::Certificate>, Error> {
+    let pem = std::fs::read(path).map_err(|e| Error::invalid("ca_bundle", format!("cannot read {path}: {e}")))?;
+    let certificates = reqwest::Certificate::from_pem_bundle(&pem)
+        .map_err(|_| Error::invalid("ca_bundle", format!("{path} is not a PEM certificate bundle")))?;
+    if certificates.is_empty() {
+        return Err(Error::invalid("ca_bundle", format!("{path} holds no PEM certificate")));
+    }
+    Ok(certificates)
+}
+
+/// Full jitter for backoffs: a xorshift generator seeded from the clock and
+/// the thread, so concurrent callers spread out. Not for anything secret.
+struct Jitter(u64);
+
+impl Jitter {
+    fn new() -> Jitter {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        std::thread::current().id().hash(&mut hasher);
+        SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0).hash(&mut hasher);
+        Jitter(hasher.finish() | 1)
+    }
+
+    /// Uniform in `[0, ceiling)`.
+    fn below(&mut self, ceiling: Duration) -> Duration {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        let nanos = ceiling.as_nanos() as u64;
+        Duration::from_nanos(if nanos == 0 { 0 } else { self.0 % nanos })
+    }
+}
+
+/// An error and its causes on one line. reqwest never prints headers, and we
+/// never put anything in a URL's query, so no secret can appear.
 fn error_chain(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
     let mut source = e.source();
@@ -265,9 +549,9 @@ mod tests {
 
     fn options<'a>() -> ClientOptions<'a> {
         ClientOptions {
-            secret_id: "AKIDexample",
-            secret_key: "secret-key-value",
-            region: "ap-guangzhou",
+            secret_id: Some("AKIDexample"),
+            secret_key: Some("secret-key-value"),
+            region: Some("ap-guangzhou"),
             ..Default::default()
         }
     }
@@ -288,10 +572,20 @@ mod tests {
     #[test]
     fn bad_options_are_rejected_before_anything_is_sent() {
         let cases: Vec<(ClientOptions, &str)> = vec![
-            (ClientOptions { region: "", ..options() }, "region"),
+            (ClientOptions { region: Some(""), ..options() }, "region"),
             (ClientOptions { endpoint: Some("ftp://x"), ..options() }, "endpoint"),
+            (ClientOptions { endpoint: Some("h"), regional_endpoint: true, ..options() }, "endpoint"),
+            (ClientOptions { root_domain: Some("bad domain"), ..options() }, "root_domain"),
             (ClientOptions { language: Some("de-DE"), ..options() }, "language"),
             (ClientOptions { timeout: Some(Duration::ZERO), ..options() }, "timeout"),
+            (ClientOptions { connect_timeout: Some(Duration::from_secs(601)), ..options() }, "connect_timeout"),
+            (ClientOptions { max_attempts: Some(0), ..options() }, "max_attempts"),
+            (ClientOptions { rate_limit: Some(-2.0), ..options() }, "rate_limit"),
+            (ClientOptions { rate_burst: Some(0), ..options() }, "rate_burst"),
+            (ClientOptions { proxy: Some("socks5://127.0.0.1:1080"), ..options() }, "proxy"),
+            (ClientOptions { proxy: Some("not a url"), ..options() }, "proxy"),
+            (ClientOptions { ca_bundle: Some("/nonexistent/ca.pem"), ..options() }, "ca_bundle"),
+            (ClientOptions { ca_bundle: Some("Cargo.toml"), ..options() }, "ca_bundle"),
         ];
         for (opts, field) in cases {
             match Client::new(&opts) {
@@ -299,7 +593,41 @@ mod tests {
                 other => panic!("{field}: {other:?}"),
             }
         }
-        assert!(matches!(Client::new(&ClientOptions { secret_key: "", ..options() }), Err(Error::Credentials(_))));
+        assert!(matches!(Client::new(&ClientOptions { secret_key: Some(""), ..options() }), Err(Error::Credentials(_))));
+    }
+
+    #[test]
+    fn region_comes_from_the_environment_when_not_set() {
+        let env = |name: &str| (name == "TENCENTCLOUD_REGION").then(|| "ap-shanghai".to_owned());
+        let client = Client::new_with_env(&ClientOptions { region: None, ..options() }, &env).unwrap();
+        assert_eq!(client.region(), "ap-shanghai");
+        let none = |_: &str| None;
+        match Client::new_with_env(&ClientOptions { region: None, ..options() }, &none) {
+            Err(Error::InvalidArgument { field: "region", reason }) => assert!(reason.contains("TENCENTCLOUD_REGION")),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn rate_limited_codes() {
+        for code in ["RequestLimitExceeded", "RequestLimitExceeded.UinLimitExceeded",
+                     "RequestLimitExceeded.GlobalRegionUinLimitExceeded", "RequestLimitExceeded.IPLimitExceeded"] {
+            assert!(is_rate_limited(code), "{code}");
+        }
+        for code in ["RequestLimitExceededX", "LimitExceeded", "InternalError"] {
+            assert!(!is_rate_limited(code), "{code}");
+        }
+    }
+
+    #[test]
+    fn jitter_stays_below_its_ceiling() {
+        let mut j = Jitter::new();
+        let ceiling = Duration::from_millis(100);
+        let draws: Vec<Duration> = (0..1000).map(|_| j.below(ceiling)).collect();
+        assert!(draws.iter().all(|d| *d < ceiling));
+        // Spread out, not constant: both halves of the range are hit.
+        assert!(draws.iter().any(|d| *d < ceiling / 2) && draws.iter().any(|d| *d >= ceiling / 2));
+        assert_eq!(j.below(Duration::ZERO), Duration::ZERO);
     }
 
     #[test]

@@ -168,6 +168,83 @@ pub fn check_region(region: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// The root domain of the public endpoints (`tcr.<root>`, `tcr.<region>.<root>`).
+pub const DEFAULT_ROOT_DOMAIN: &str = "tencentcloudapi.com";
+/// The default connect timeout (never longer than the total timeout).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How many HTTP attempts a call makes by default (1 + 2 retries).
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
+/// The most attempts accepted.
+pub const MAX_ATTEMPTS: u32 = 10;
+/// The highest client-side rate limit accepted, requests per second.
+pub const MAX_RATE: f64 = 100_000.0;
+
+/// Where requests go: an explicit endpoint, or `tcr.[<region>.]<root domain>`.
+pub fn resolve_endpoint(
+    endpoint: Option<&str>,
+    regional: bool,
+    root_domain: Option<&str>,
+    region: &str,
+) -> Result<Endpoint, Error> {
+    if let Some(text) = endpoint {
+        if regional || root_domain.is_some() {
+            return Err(Error::invalid(
+                "endpoint",
+                "conflicts with regional_endpoint and root_domain; set the endpoint or those, not both",
+            ));
+        }
+        return Endpoint::parse(text);
+    }
+    if !regional && root_domain.is_none() {
+        return Ok(Endpoint::default_endpoint());
+    }
+    let root = root_domain.unwrap_or(DEFAULT_ROOT_DOMAIN);
+    if root.is_empty() || root.contains(':') || root.starts_with('.') || root.ends_with('.') {
+        return Err(Error::invalid("root_domain", "must be a domain such as \"tencentcloudapi.com\""));
+    }
+    check_host(root).map_err(|e| Error::invalid("root_domain", e))?;
+    let host = if regional { format!("tcr.{region}.{root}") } else { format!("tcr.{root}") };
+    Endpoint::parse(&host)
+}
+
+/// Checks the attempt count; `None` means the default.
+pub fn check_max_attempts(attempts: Option<u32>) -> Result<u32, Error> {
+    match attempts {
+        None => Ok(DEFAULT_MAX_ATTEMPTS),
+        Some(n) if (1..=MAX_ATTEMPTS).contains(&n) => Ok(n),
+        Some(n) => Err(Error::invalid("max_attempts", format!("must be from 1 to {MAX_ATTEMPTS}, got {n}"))),
+    }
+}
+
+/// Checks the client-side rate limit: `None` is the documented 20/s,
+/// `Some(0.0)` turns it off. Returns the rate and burst, or `None` when off.
+pub fn check_rate_limit(rate: Option<f64>, burst: Option<u32>) -> Result<Option<(f64, u32)>, Error> {
+    let rate = rate.unwrap_or(crate::limiter::DEFAULT_RATE);
+    if rate == 0.0 {
+        return Ok(None);
+    }
+    if !rate.is_finite() || rate < 0.0 || rate > MAX_RATE {
+        return Err(Error::invalid("rate_limit", format!("must be 0 (off) or a rate up to {MAX_RATE} requests per second")));
+    }
+    let burst = match burst {
+        None => (rate.ceil() as u32).max(1),
+        Some(b) if (1..=MAX_RATE as u32).contains(&b) => b,
+        Some(b) => return Err(Error::invalid("rate_burst", format!("must be from 1 to {}, got {b}", MAX_RATE as u32))),
+    };
+    Ok(Some((rate, burst)))
+}
+
+/// Checks the connect timeout; `None` is 10 s, or the total timeout if shorter.
+pub fn check_connect_timeout(connect: Option<Duration>, total: Duration) -> Result<Duration, Error> {
+    match connect {
+        None => Ok(DEFAULT_CONNECT_TIMEOUT.min(total)),
+        Some(t) => check_timeout(Some(t)).map_err(|e| match e {
+            Error::InvalidArgument { reason, .. } => Error::invalid("connect_timeout", reason),
+            other => other,
+        }),
+    }
+}
+
 /// Checks a timeout; `None` means the default.
 pub fn check_timeout(timeout: Option<Duration>) -> Result<Duration, Error> {
     match timeout {
@@ -206,6 +283,37 @@ mod tests {
                 other => panic!("{bad:?} gave {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn endpoint_modes() {
+        let r = |e: Option<&str>, regional: bool, root: Option<&str>| resolve_endpoint(e, regional, root, "ap-guangzhou");
+        assert_eq!(r(None, false, None).unwrap().host, "tcr.tencentcloudapi.com");
+        assert_eq!(r(None, true, None).unwrap().url, "https://tcr.ap-guangzhou.tencentcloudapi.com/");
+        assert_eq!(r(None, false, Some("internal.example")).unwrap().host, "tcr.internal.example");
+        assert_eq!(r(None, true, Some("internal.example")).unwrap().host, "tcr.ap-guangzhou.internal.example");
+        assert_eq!(r(Some("http://127.0.0.1:1"), false, None).unwrap().host, "127.0.0.1:1");
+        assert!(matches!(r(Some("h"), true, None), Err(Error::InvalidArgument { field: "endpoint", .. })));
+        for bad in ["", "a:1", ".x", "x.", "a b"] {
+            assert!(matches!(r(None, false, Some(bad)), Err(Error::InvalidArgument { field: "root_domain", .. })), "{bad}");
+        }
+    }
+
+    #[test]
+    fn attempts_rates_connect_timeouts() {
+        assert_eq!(check_max_attempts(None).unwrap(), 3);
+        assert!(check_max_attempts(Some(0)).is_err() && check_max_attempts(Some(11)).is_err());
+        assert_eq!(check_rate_limit(None, None).unwrap(), Some((20.0, 20)));
+        assert_eq!(check_rate_limit(Some(0.0), None).unwrap(), None);
+        assert_eq!(check_rate_limit(Some(2.5), None).unwrap(), Some((2.5, 3)));
+        assert_eq!(check_rate_limit(Some(5.0), Some(1)).unwrap(), Some((5.0, 1)));
+        for bad in [f64::NAN, f64::INFINITY, -1.0, 1e9] {
+            assert!(check_rate_limit(Some(bad), None).is_err(), "{bad}");
+        }
+        assert!(matches!(check_rate_limit(None, Some(0)), Err(Error::InvalidArgument { field: "rate_burst", .. })));
+        assert_eq!(check_connect_timeout(None, Duration::from_secs(3)).unwrap(), Duration::from_secs(3));
+        assert_eq!(check_connect_timeout(None, Duration::from_secs(60)).unwrap(), DEFAULT_CONNECT_TIMEOUT);
+        assert!(matches!(check_connect_timeout(Some(Duration::ZERO), DEFAULT_TIMEOUT), Err(Error::InvalidArgument { field: "connect_timeout", .. })));
     }
 
     #[test]

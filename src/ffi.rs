@@ -8,9 +8,11 @@
 use crate::api::ModifyInstanceToken;
 use crate::client::{Client, ClientOptions};
 use crate::error::Error;
-use libc::{c_char, c_int};
+use crate::log::{Level, LogSink};
+use libc::{c_char, c_int, c_void};
 use std::ffi::{CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The result of every fallible function. Numbers are stable and never
@@ -44,6 +46,20 @@ pub const TCR_ENABLE_TRUE: i32 = 1;
 /// `tcr_modify_instance_token_request.enable`: disable the credential.
 pub const TCR_ENABLE_FALSE: i32 = 2;
 
+/// `tcr_client_options.rate_limit`: turn the client-side rate limiter off.
+pub const TCR_RATE_LIMIT_OFF: f64 = -1.0;
+
+/// Log level of a diagnostics line: one line per HTTP attempt.
+pub const TCR_LOG_DEBUG: c_int = 10;
+/// Log level of a warning (e.g. TLS verification turned off).
+pub const TCR_LOG_WARN: c_int = 30;
+
+/// Receives diagnostics lines: `level` is `TCR_LOG_DEBUG` or `TCR_LOG_WARN`,
+/// `line` a NUL-terminated UTF-8 string valid only during the call, never
+/// holding a secret. It is called on the thread making the call, possibly
+/// on several threads at once, so it must be thread-safe.
+pub type tcr_log_callback = Option<unsafe extern "C" fn(user_data: *mut c_void, level: c_int, line: *const c_char)>;
+
 /// The longest input string read, in bytes; a string without a NUL within
 /// this many bytes is rejected with `TCR_INVALID_ARGUMENT`.
 pub const TCR_MAX_STRING_LEN: usize = 65536;
@@ -60,21 +76,57 @@ pub struct tcr_client {
 /// read during `tcr_client_new` only and may be freed after it returns.
 #[repr(C)]
 pub struct tcr_client_options {
-    /// SecretId. Required.
+    /// SecretId. NULL (with `secret_key` NULL): the next source of the chain
+    /// (environment, profile file, CVM role).
     pub secret_id: *const c_char,
-    /// SecretKey. Required. Kept in memory that is wiped when the client is freed.
+    /// SecretKey. Kept in memory that is wiped when the client is freed.
     pub secret_key: *const c_char,
     /// Session token of temporary credentials, sent as `X-TC-Token`. Optional.
     pub session_token: *const c_char,
-    /// Region, e.g. "ap-guangzhou", sent as `X-TC-Region`. Required.
+    /// Region, e.g. "ap-guangzhou", sent as `X-TC-Region`. NULL: `TENCENTCLOUD_REGION`.
     pub region: *const c_char,
     /// "host", "host:port", "https://host[:port]" or "http://host[:port]".
     /// Without a scheme the endpoint is HTTPS. NULL: https://tcr.tencentcloudapi.com.
     pub endpoint: *const c_char,
     /// "zh-CN" or "en-US", sent as `X-TC-Language`. NULL: not sent.
     pub language: *const c_char,
-    /// Total time for one call in milliseconds, 1 to 600000. 0: 60000.
+    /// Total time for one call in milliseconds, retries and rate-limit waits
+    /// included, 1 to 600000. 0: 60000.
     pub timeout_ms: u32,
+    /// Time to connect, in milliseconds, 1 to 600000. 0: 10000 (or the total timeout if shorter).
+    pub connect_timeout_ms: u32,
+    /// HTTP attempts per call, 1 to 10 (1: no retries). 0: 3. Only network
+    /// failures before a reply and RequestLimitExceeded[.*] are retried.
+    pub max_attempts: u32,
+    /// Client-side rate limit in requests per second, shared by all threads.
+    /// 0: 20 (the documented limit); `TCR_RATE_LIMIT_OFF`: no limit.
+    pub rate_limit: f64,
+    /// Requests allowed at once before the rate applies. 0: the rate.
+    pub rate_burst: u32,
+    /// Profile section of the credentials file. NULL: `TENCENTCLOUD_PROFILE`, else "default".
+    pub profile: *const c_char,
+    /// Credentials file. NULL: `TENCENTCLOUD_CREDENTIALS_FILE`, else `~/.tencentcloud/credentials`.
+    pub credentials_file: *const c_char,
+    /// Base URL of the CVM metadata service. NULL: http://metadata.tencentyun.com.
+    pub metadata_url: *const c_char,
+    /// Nonzero: do not try the CVM instance role.
+    pub disable_metadata: u8,
+    /// Nonzero: use `tcr.<region>.<root domain>`. Excludes `endpoint`.
+    pub regional_endpoint: u8,
+    /// Nonzero: ignore HTTP_PROXY/HTTPS_PROXY/ALL_PROXY/NO_PROXY.
+    pub ignore_proxy_env: u8,
+    /// DANGEROUS. Nonzero: accept any TLS certificate. Logged as a warning.
+    pub danger_accept_invalid_certs: u8,
+    /// Root domain instead of "tencentcloudapi.com" (`tcr.<root>`). Excludes `endpoint`.
+    pub root_domain: *const c_char,
+    /// Proxy URL (`http://` or `https://`) for every request. NULL: from the environment.
+    pub proxy: *const c_char,
+    /// PEM file of extra CA certificates to trust.
+    pub ca_bundle: *const c_char,
+    /// Receives diagnostics lines. NULL: only `TCR_LOG=debug` (stderr).
+    pub log_callback: tcr_log_callback,
+    /// Passed to `log_callback` as is.
+    pub log_user_data: *mut c_void,
 }
 
 /// One ModifyInstanceToken request. Zero-initialise it (`= {0}`): every
@@ -116,7 +168,8 @@ pub struct tcr_modify_instance_token_response {
     pub error_message: *mut c_char,
     /// The HTTP status of the reply, or 0 if no reply arrived.
     pub http_status: u32,
-    /// How many HTTP attempts were made (0 if the request was rejected before sending).
+    /// How many HTTP attempts were made (0 if the request was rejected
+    /// before sending; more than 1 when failures were retried).
     pub attempts: u32,
 }
 
@@ -188,6 +241,44 @@ unsafe fn free_c_string(slot: &mut *mut c_char) {
         drop(CString::from_raw(*slot));
         *slot = std::ptr::null_mut();
     }
+}
+
+/// 0 is "not set" in the C structs.
+fn milliseconds(ms: u32) -> Option<Duration> {
+    (ms != 0).then(|| Duration::from_millis(u64::from(ms)))
+}
+
+/// The caller's `user_data`, which the header requires to be usable from
+/// any thread.
+struct UserData(*mut c_void);
+// SAFETY: the header documents that the callback and its user_data must be
+// thread-safe; we only pass the pointer back to the caller's callback.
+unsafe impl Send for UserData {}
+unsafe impl Sync for UserData {}
+
+impl UserData {
+    // A method, so closures capture the whole (Send + Sync) wrapper rather
+    // than its raw-pointer field.
+    fn get(&self) -> *mut c_void {
+        self.0
+    }
+}
+
+fn c_log_sink(
+    callback: unsafe extern "C" fn(*mut c_void, c_int, *const c_char),
+    user_data: *mut c_void,
+) -> LogSink {
+    let user_data = UserData(user_data);
+    Arc::new(move |level: Level, line: &str| {
+        let level = match level {
+            Level::Debug => TCR_LOG_DEBUG,
+            Level::Warn => TCR_LOG_WARN,
+        };
+        let line = CString::new(line.replace('\0', " ")).expect("NULs were replaced");
+        // SAFETY: the caller gave us this callback for this purpose; the line
+        // outlives the call.
+        unsafe { callback(user_data.get(), level, line.as_ptr()) };
+    })
 }
 
 fn status_of(error: &Error) -> tcr_status {
@@ -282,21 +373,38 @@ pub unsafe extern "C" fn tcr_client_new(
         non_null!(options, "options");
         non_null!(client_out, "client_out");
         let o = &*options;
-        let timeout = match o.timeout_ms {
-            0 => None,
-            ms => Some(Duration::from_millis(u64::from(ms))),
+        let rate_limit = match o.rate_limit {
+            r if r == 0.0 => None,
+            r if r == TCR_RATE_LIMIT_OFF => Some(0.0),
+            r if r < 0.0 => {
+                return Err(Error::invalid("rate_limit", "must be positive, 0 (the default) or TCR_RATE_LIMIT_OFF"))
+            }
+            r => Some(r),
         };
+        let secret = |ptr, field| read_optional(ptr, field).map_err(|e| Error::Credentials(e.to_string()));
         let client = Client::new(&ClientOptions {
-            secret_id: read_required(o.secret_id, "secret_id")
-                .map_err(|e| Error::Credentials(e.to_string()))?,
-            secret_key: read_required(o.secret_key, "secret_key")
-                .map_err(|e| Error::Credentials(e.to_string()))?,
-            session_token: read_optional(o.session_token, "session_token")
-                .map_err(|e| Error::Credentials(e.to_string()))?,
-            region: read_required(o.region, "region")?,
+            secret_id: secret(o.secret_id, "secret_id")?,
+            secret_key: secret(o.secret_key, "secret_key")?,
+            session_token: secret(o.session_token, "session_token")?,
+            profile: read_optional(o.profile, "profile")?,
+            credentials_file: read_optional(o.credentials_file, "credentials_file")?,
+            metadata_url: read_optional(o.metadata_url, "metadata_url")?,
+            disable_metadata: o.disable_metadata != 0,
+            region: read_optional(o.region, "region")?,
             endpoint: read_optional(o.endpoint, "endpoint")?,
+            regional_endpoint: o.regional_endpoint != 0,
+            root_domain: read_optional(o.root_domain, "root_domain")?,
             language: read_optional(o.language, "language")?,
-            timeout,
+            timeout: milliseconds(o.timeout_ms),
+            connect_timeout: milliseconds(o.connect_timeout_ms),
+            max_attempts: (o.max_attempts != 0).then_some(o.max_attempts),
+            rate_limit,
+            rate_burst: (o.rate_burst != 0).then_some(o.rate_burst),
+            proxy: read_optional(o.proxy, "proxy")?,
+            ignore_proxy_env: o.ignore_proxy_env != 0,
+            ca_bundle: read_optional(o.ca_bundle, "ca_bundle")?,
+            danger_accept_invalid_certs: o.danger_accept_invalid_certs != 0,
+            log: o.log_callback.map(|callback| c_log_sink(callback, o.log_user_data)),
         })?;
         *client_out = Box::into_raw(Box::new(tcr_client { inner: client }));
         Ok(())
@@ -327,8 +435,12 @@ pub unsafe extern "C" fn tcr_client_free(client: *mut tcr_client) {
     })
 }
 
-/// Calls ModifyInstanceToken: validates `request`, signs it, sends it and
-/// waits for the reply (retrying nothing), within the client's timeout.
+/// Calls ModifyInstanceToken: validates `request`, then makes up to
+/// `max_attempts` HTTP attempts, each after the client's rate limiter and
+/// signed afresh; network failures before a reply and RequestLimitExceeded
+/// (and its sub-codes) are retried with jittered exponential backoff. The
+/// whole call, waits included, ends within the timeout. Repeating it is safe:
+/// it sets a state.
 ///
 /// `response` must not be NULL; it is overwritten (first set to all zero),
 /// and on return holds the outcome; free it with
@@ -382,17 +494,14 @@ pub unsafe extern "C" fn tcr_modify_instance_token(
                 flag => Some(i64::from(flag)),
             },
         };
-        let timeout = match r.timeout_ms {
-            0 => None,
-            ms => Some(Duration::from_millis(u64::from(ms))),
-        };
-        (*client).inner.modify_instance_token_with_timeout(&call, timeout)
+        let outcome = (*client).inner.execute(&call, milliseconds(r.timeout_ms));
+        out.attempts = outcome.attempts;
+        outcome.result
     });
     match result {
         Ok(reply) => {
             out.request_id = c_string(&reply.request_id);
             out.http_status = u32::from(reply.http_status);
-            out.attempts = reply.attempts;
             tcr_status::TCR_OK
         }
         Err(error) => {
@@ -404,14 +513,8 @@ pub unsafe extern "C" fn tcr_modify_instance_token(
                     }
                     out.error_code = c_string(&api.code);
                     out.error_message = c_string(&api.message);
-                    out.attempts = 1;
                 }
-                other => {
-                    out.error_message = c_string(&other.to_string());
-                    if matches!(other, Error::Network(_) | Error::Timeout(_) | Error::Protocol { .. }) {
-                        out.attempts = 1;
-                    }
-                }
+                other => out.error_message = c_string(&other.to_string()),
             }
             status_of(&error)
         }

@@ -12,8 +12,10 @@ pub mod config;
 pub mod credential;
 pub mod error;
 pub mod ffi;
+pub mod limiter;
+pub mod log;
 pub mod sign;
 
 pub use api::{ModifyInstanceToken, ModifyInstanceTokenResponse};
-pub use client::{Client, ClientOptions};
+pub use client::{Client, ClientOptions, Outcome};
 pub use error::{ApiError, Error};

@@ -58,17 +58,20 @@ impl Emulator {
         self.get("/_emulator/stats")["requests"].as_u64().unwrap()
     }
 
+    /// A client without the client-side rate limiter (the emulator runs
+    /// with --rate 0 in most tests, and tests make calls in bursts).
     fn client(&self, secret_key: &str) -> Client {
         self.client_with(ClientOptions {
-            secret_id: ID,
-            secret_key,
+            secret_id: Some(ID),
+            secret_key: Some(secret_key),
+            rate_limit: Some(0.0),
             ..Default::default()
         })
     }
 
     fn client_with(&self, options: ClientOptions<'_>) -> Client {
         Client::new(&ClientOptions {
-            region: "ap-guangzhou",
+            region: Some("ap-guangzhou"),
             endpoint: Some(&self.url),
             timeout: options.timeout.or(Some(Duration::from_secs(5))),
             ..options
@@ -268,7 +271,14 @@ fn describe_instance_token_reads_the_state() {
 #[test]
 fn the_rate_limit_is_twenty_per_second_per_secret_id() {
     let emu = Emulator::start(&[]);
-    let client = emu.client(KEY);
+    // The client's own limiter and retries off, to see the server's limit.
+    let client = emu.client_with(ClientOptions {
+        secret_id: Some(ID),
+        secret_key: Some(KEY),
+        rate_limit: Some(0.0),
+        max_attempts: Some(1),
+        ..Default::default()
+    });
     let started = Instant::now();
     let (mut ok, mut limited) = (0, 0);
     for _ in 0..40 {
@@ -288,9 +298,10 @@ fn the_rate_limit_is_twenty_per_second_per_secret_id() {
     }
     // Another SecretId has its own budget.
     let temp = emu.client_with(ClientOptions {
-        secret_id: TEMP_ID,
-        secret_key: TEMP_KEY,
+        secret_id: Some(TEMP_ID),
+        secret_key: Some(TEMP_KEY),
         session_token: Some(TEMP_TOKEN),
+        rate_limit: Some(0.0),
         ..Default::default()
     });
     temp.modify_instance_token(&request(Some(true), None, None)).unwrap();
@@ -300,9 +311,10 @@ fn the_rate_limit_is_twenty_per_second_per_secret_id() {
 fn faults_map_to_the_right_errors_and_the_client_recovers() {
     let emu = Emulator::start(&["--rate", "0"]);
     let client = emu.client_with(ClientOptions {
-        secret_id: ID,
-        secret_key: KEY,
+        secret_id: Some(ID),
+        secret_key: Some(KEY),
         timeout: Some(Duration::from_millis(500)),
+        max_attempts: Some(1),
         ..Default::default()
     });
     let call = || client.modify_instance_token(&request(Some(true), None, None));
@@ -335,11 +347,12 @@ fn connection_refused_is_a_network_error() {
     };
     let endpoint = format!("http://127.0.0.1:{port}");
     let client = Client::new(&ClientOptions {
-        secret_id: ID,
-        secret_key: KEY,
-        region: "ap-guangzhou",
+        secret_id: Some(ID),
+        secret_key: Some(KEY),
+        region: Some("ap-guangzhou"),
         endpoint: Some(&endpoint),
         timeout: Some(Duration::from_secs(2)),
+        max_attempts: Some(1),
         ..Default::default()
     })
     .unwrap();
@@ -353,8 +366,8 @@ fn connection_refused_is_a_network_error() {
 fn errors_and_debug_output_never_contain_secrets() {
     let emu = Emulator::start(&["--rate", "0"]);
     let client = emu.client_with(ClientOptions {
-        secret_id: TEMP_ID,
-        secret_key: TEMP_KEY,
+        secret_id: Some(TEMP_ID),
+        secret_key: Some(TEMP_KEY),
         session_token: Some("wrong-session-token-value"),
         ..Default::default()
     });

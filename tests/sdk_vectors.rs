@@ -40,13 +40,13 @@ fn body_headers_and_signature_equal_the_official_sdk() {
             modify_flag: req.get("ModifyFlag").and_then(Value::as_i64),
         };
         let client = Client::new(&ClientOptions {
-            secret_id: text(&v, "secret_id").unwrap(),
-            secret_key: text(&v, "secret_key").unwrap(),
+            secret_id: text(&v, "secret_id"),
+            secret_key: text(&v, "secret_key"),
             session_token: text(&v, "session_token"),
-            region: text(&v, "region").unwrap(),
+            region: text(&v, "region"),
             endpoint: text(&v, "endpoint"),
             language: text(&v, "language"),
-            timeout: None,
+            ..Default::default()
         })
         .unwrap_or_else(|e| panic!("{name}: {e}"));
         let timestamp = v["timestamp"].as_i64().unwrap();

@@ -12,8 +12,10 @@ package tcr
 #cgo CFLAGS: -I${SRCDIR}/../../include
 #cgo !tcr_shared LDFLAGS: ${SRCDIR}/../../target/release/libtcr.a -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 #cgo tcr_shared LDFLAGS: -L${SRCDIR}/../../target/release -ltcr -Wl,-rpath,${SRCDIR}/../../target/release
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "tcr.h"
+
 */
 import "C"

@@ -118,6 +118,12 @@ func newTestClient(t testing.TB, opts Options) *Client {
 	if opts.Timeout == 0 {
 		opts.Timeout = 10 * time.Second
 	}
+	if opts.RateLimit == nil {
+		opts.RateLimit = Float64(0) // tests call in bursts
+	}
+	if opts.MaxAttempts == 0 {
+		opts.MaxAttempts = 1 // faults must surface, not be retried
+	}
 	c, err := NewClient(opts)
 	if err != nil {
 		t.Fatal(err)

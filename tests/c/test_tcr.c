@@ -120,6 +120,8 @@ static tcr_client *new_client(const char *secret_key, uint32_t timeout_ms) {
     options.region = "ap-guangzhou";
     options.endpoint = emulator_url;
     options.timeout_ms = timeout_ms;
+    options.rate_limit = TCR_RATE_LIMIT_OFF; /* tests call in bursts */
+    options.max_attempts = 1;               /* faults must surface, not be retried */
     if (tcr_client_new(&options, &client, &error) != TCR_OK) {
         fprintf(stderr, "tcr_client_new: %s\n", error ? error : "?");
         tcr_string_free(error);
@@ -337,9 +339,11 @@ static void test_transport_failures(void) {
     options.region = "ap-guangzhou";
     options.endpoint = endpoint;
     options.timeout_ms = 2000;
+    options.max_attempts = 1;
     CHECK(tcr_client_new(&options, &client, NULL) == TCR_OK);
     CHECK(tcr_modify_instance_token(client, &request, &response) == TCR_NETWORK);
     CHECK(response.error_message != NULL && response.http_status == 0 && response.request_id == NULL);
+    CHECK(response.attempts == 1);
     tcr_modify_instance_token_response_free(&response);
     tcr_client_free(client);
 

@@ -55,6 +55,8 @@ def emulator():
 def client(emulator):
     import tcr
 
+    # No client-side rate limit (tests call in bursts) and one attempt, so
+    # injected faults surface instead of being retried.
     with tcr.Client(secret_id=SECRET_ID, secret_key=SECRET_KEY, region="ap-guangzhou", endpoint=emulator.url,
-                    timeout=10) as c:
+                    timeout=10, rate_limit=0, max_attempts=1) as c:
         yield c

@@ -4,7 +4,9 @@ Nothing here validates what the service accepts (libtcr does that); this
 module only checks Python types and turns values into their C form.
 """
 import ctypes
+import logging
 import math
+import os
 import threading
 from dataclasses import dataclass
 from typing import Optional, Union
@@ -44,6 +46,45 @@ def _text(name: str, value: Optional[str], *, required: bool = False) -> Optiona
         raise InvalidArgumentError(f"invalid argument {name}: is not valid UTF-8 ({error.reason})") from None
 
 
+def _flag(name: str, value: bool) -> int:
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be a bool, not {type(value).__name__}")
+    return 1 if value else 0
+
+
+def _count(name: str, value: Optional[int]) -> int:
+    """An optional positive int as C's uint32 (0 = not set)."""
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int or None, not {type(value).__name__}")
+    if value <= 0:
+        raise InvalidArgumentError(f"invalid argument {name}: must be at least 1, got {value}")
+    return min(value, _UINT32_MAX)  # above the C range libtcr rejects it with its own message
+
+
+def _rate(value: Union[int, float, None]) -> float:
+    """None: the default (20/s, C's 0); 0: off; otherwise requests per second."""
+    if value is None:
+        return 0.0
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"rate_limit must be a number or None, not {type(value).__name__}")
+    if value == 0:
+        return _ffi.TCR_RATE_LIMIT_OFF
+    if not value > 0:  # negative or NaN
+        raise InvalidArgumentError(f"invalid argument rate_limit: must be 0 (off) or positive, got {value}")
+    return float(value)
+
+
+def _path(name: str, value: "Union[str, os.PathLike[str], None]") -> Optional[bytes]:
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    return _text(name, value)
+
+
+_LEVELS = {_ffi.TCR_LOG_DEBUG: logging.DEBUG, _ffi.TCR_LOG_WARN: logging.WARNING}
+
+
 def _milliseconds(name: str, seconds: Union[int, float, None]) -> int:
     """Seconds (int or float) as C milliseconds; None is 0 (the default)."""
     if seconds is None:
@@ -63,19 +104,58 @@ class Client:
     and reuse pooled keep-alive connections. Close it with :meth:`close` or a
     ``with`` block; a closed client raises :class:`ClientClosedError`.
 
-    ``timeout`` is the total time of one call in seconds (default 60).
-    ``endpoint`` takes ``host``, ``host:port`` or an ``http(s)://`` URL; plain
-    HTTP is used only when written. ``language`` is ``"zh-CN"`` or ``"en-US"``.
+    Credentials come from the first source that has them: ``secret_id`` and
+    ``secret_key``; the environment (``TENCENTCLOUD_SECRET_ID``,
+    ``TENCENTCLOUD_SECRET_KEY``, ``TENCENTCLOUD_SESSION_TOKEN`` or
+    ``TENCENTCLOUD_TOKEN``); the profile file (``credentials_file``, else
+    ``TENCENTCLOUD_CREDENTIALS_FILE``, else ``~/.tencentcloud/credentials``,
+    section ``profile``, else ``TENCENTCLOUD_PROFILE``, else ``default``); the
+    CVM instance role (``metadata_url``; ``disable_metadata=True`` skips it).
+    ``region`` defaults to ``TENCENTCLOUD_REGION``.
+
+    ``timeout`` is the total time of one call in seconds, retries and waits
+    included (default 60); ``connect_timeout`` bounds connecting (default
+    10). ``endpoint`` takes ``host``, ``host:port`` or an ``http(s)://`` URL
+    (plain HTTP only when written); or ``regional_endpoint=True`` and/or
+    ``root_domain`` build ``tcr.[<region>.]<root>``. ``language`` is
+    ``"zh-CN"`` or ``"en-US"``. ``max_attempts`` (default 3) bounds retries
+    of network failures and RequestLimitExceeded. ``rate_limit`` is the
+    client-side limit in requests per second (default 20, ``0`` turns it
+    off) with bursts of ``rate_burst``. ``proxy``, ``ignore_proxy_env`` and
+    ``ca_bundle`` (a PEM file) set the transport;
+    ``danger_accept_invalid_certs=True`` turns TLS verification off and is
+    logged as a warning. Diagnostics (one line per HTTP attempt) go to
+    ``logger`` (default ``logging.getLogger("tcr")``) when it is enabled for
+    DEBUG at creation; never with a secret in them.
     """
 
     def __init__(self, *, secret_id: Optional[str] = None, secret_key: Optional[str] = None,
                  session_token: Optional[str] = None, region: Optional[str] = None,
                  endpoint: Optional[str] = None, language: Optional[str] = None,
-                 timeout: Union[int, float, None] = None) -> None:
+                 timeout: Union[int, float, None] = None, connect_timeout: Union[int, float, None] = None,
+                 max_attempts: Optional[int] = None, rate_limit: Union[int, float, None] = None,
+                 rate_burst: Optional[int] = None, profile: Optional[str] = None,
+                 credentials_file: "Union[str, os.PathLike[str], None]" = None,
+                 metadata_url: Optional[str] = None, disable_metadata: bool = False,
+                 regional_endpoint: bool = False, root_domain: Optional[str] = None,
+                 proxy: Optional[str] = None, ignore_proxy_env: bool = False,
+                 ca_bundle: "Union[str, os.PathLike[str], None]" = None,
+                 danger_accept_invalid_certs: bool = False,
+                 logger: Optional[logging.Logger] = None) -> None:
         self._handle: Optional[int] = None
         self._lock = threading.Condition()
         self._active = 0
         self._closed = False
+        if logger is None:
+            logger = logging.getLogger("tcr")
+        elif not isinstance(logger, logging.Logger):
+            raise TypeError(f"logger must be a logging.Logger, not {type(logger).__name__}")
+        # Lines reach Python only when someone listens: crossing into Python
+        # for every attempt costs the GIL.
+        wants_log = logger.isEnabledFor(logging.DEBUG) or danger_accept_invalid_certs is True
+        self._log_callback = _ffi.LogCallback(
+            lambda _data, level, line: logger.log(_LEVELS.get(level, logging.DEBUG), "%s", line.decode("utf-8", "replace"))
+        ) if wants_log else _ffi.LogCallback()
         options = _ffi.ClientOptions(
             secret_id=_text("secret_id", secret_id),
             secret_key=_text("secret_key", secret_key),
@@ -84,6 +164,22 @@ class Client:
             endpoint=_text("endpoint", endpoint),
             language=_text("language", language),
             timeout_ms=_milliseconds("timeout", timeout),
+            connect_timeout_ms=_milliseconds("connect_timeout", connect_timeout),
+            max_attempts=_count("max_attempts", max_attempts),
+            rate_limit=_rate(rate_limit),
+            rate_burst=_count("rate_burst", rate_burst),
+            profile=_text("profile", profile),
+            credentials_file=_path("credentials_file", credentials_file),
+            metadata_url=_text("metadata_url", metadata_url),
+            disable_metadata=_flag("disable_metadata", disable_metadata),
+            regional_endpoint=_flag("regional_endpoint", regional_endpoint),
+            ignore_proxy_env=_flag("ignore_proxy_env", ignore_proxy_env),
+            danger_accept_invalid_certs=_flag("danger_accept_invalid_certs", danger_accept_invalid_certs),
+            root_domain=_text("root_domain", root_domain),
+            proxy=_text("proxy", proxy),
+            ca_bundle=_path("ca_bundle", ca_bundle),
+            log_callback=self._log_callback,
+            log_user_data=None,
         )
         handle = ctypes.c_void_p()
         message = ctypes.c_void_p()

@@ -18,6 +18,10 @@ class LibraryNotFoundError(ImportError):
     """libtcr could not be loaded from any of the places searched."""
 
 
+# void (*tcr_log_callback)(void *user_data, int level, const char *line)
+LogCallback = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p)
+
+
 class ClientOptions(ctypes.Structure):
     _fields_ = [
         ("secret_id", ctypes.c_char_p),
@@ -27,6 +31,22 @@ class ClientOptions(ctypes.Structure):
         ("endpoint", ctypes.c_char_p),
         ("language", ctypes.c_char_p),
         ("timeout_ms", ctypes.c_uint32),
+        ("connect_timeout_ms", ctypes.c_uint32),
+        ("max_attempts", ctypes.c_uint32),
+        ("rate_limit", ctypes.c_double),
+        ("rate_burst", ctypes.c_uint32),
+        ("profile", ctypes.c_char_p),
+        ("credentials_file", ctypes.c_char_p),
+        ("metadata_url", ctypes.c_char_p),
+        ("disable_metadata", ctypes.c_uint8),
+        ("regional_endpoint", ctypes.c_uint8),
+        ("ignore_proxy_env", ctypes.c_uint8),
+        ("danger_accept_invalid_certs", ctypes.c_uint8),
+        ("root_domain", ctypes.c_char_p),
+        ("proxy", ctypes.c_char_p),
+        ("ca_bundle", ctypes.c_char_p),
+        ("log_callback", LogCallback),
+        ("log_user_data", ctypes.c_void_p),
     ]
 
 
@@ -73,6 +93,10 @@ TCR_INTERNAL = 7
 TCR_ENABLE_UNSET = 0
 TCR_ENABLE_TRUE = 1
 TCR_ENABLE_FALSE = 2
+
+TCR_RATE_LIMIT_OFF = -1.0
+TCR_LOG_DEBUG = 10
+TCR_LOG_WARN = 30
 
 
 def _candidates() -> List[str]:

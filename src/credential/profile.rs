@@ -1,0 +1,91 @@
+//! The credentials profile file (`~/.tencentcloud/credentials`, INI):
+//!
+//! ```ini
+//! [default]
+//! secret_id = AKID...
+//! secret_key = ...
+//! token = ...        ; optional, for temporary credentials
+//! ```
+
+/// The keys of one section, as written in the file.
+#[derive(Default)]
+pub struct Section {
+    pub secret_id: Option<String>,
+    pub secret_key: Option<String>,
+    pub token: Option<String>,
+}
+
+impl std::fmt::Debug for Section {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Section")
+            .field("secret_id", &self.secret_id)
+            .field("secret_key", &self.secret_key.as_ref().map(|_| "<redacted>"))
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+impl Drop for Section {
+    fn drop(&mut self) {
+        for value in [&mut self.secret_key, &mut self.token].into_iter().flatten() {
+            // SAFETY: zero bytes are valid UTF-8.
+            super::wipe(unsafe { value.as_bytes_mut() });
+        }
+    }
+}
+
+/// Finds `[section]` in INI `text`. `Err` carries a parse error (line
+/// number and what is wrong, never a value).
+pub fn find_section(text: &str, section: &str) -> Result<Option<Section>, String> {
+    let mut current: Option<&str> = None;
+    let mut found: Option<Section> = None;
+    for (index, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix('[') {
+            let name = rest
+                .strip_suffix(']')
+                .ok_or_else(|| format!("line {}: a section header must end with ']'", index + 1))?;
+            current = Some(name.trim());
+            if current == Some(section) && found.is_none() {
+                found = Some(Section::default());
+            }
+            continue;
+        }
+        let (key, value) = line
+            .split_once('=')
+            .ok_or_else(|| format!("line {}: expected key = value", index + 1))?;
+        if current != Some(section) {
+            continue;
+        }
+        let value = value.trim().to_owned();
+        let slot = found.as_mut().expect("the section was opened");
+        match key.trim() {
+            "secret_id" => slot.secret_id = Some(value),
+            "secret_key" => slot.secret_key = Some(value),
+            "token" => slot.token = Some(value),
+            _ => {}
+        }
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_comments_and_errors() {
+        let text = "# comment\n[default]\nsecret_id = AKID1\nsecret_key=key1\n\n[ci]\n; temporary\nsecret_id = AKID2\nsecret_key = key2\ntoken = tok\nother = x\n";
+        let d = find_section(text, "default").unwrap().unwrap();
+        assert_eq!((d.secret_id.as_deref(), d.secret_key.as_deref(), d.token.as_deref()), (Some("AKID1"), Some("key1"), None));
+        let ci = find_section(text, "ci").unwrap().unwrap();
+        assert_eq!(ci.token.as_deref(), Some("tok"));
+        assert!(find_section(text, "missing").unwrap().is_none());
+        let err = find_section("[default]\nsecret_key\n", "default").unwrap_err();
+        assert!(err.contains("line 2") && !err.contains("secret_key\n"), "{err}");
+        assert!(find_section("[default\n", "default").is_err());
+    }
+}

@@ -1,0 +1,116 @@
+//! A client-side token bucket, shared by every thread using one client.
+//! A caller reserves a slot (the bucket may go negative: that is a queue of
+//! reservations) and sleeps outside the lock until its slot comes.
+
+use crate::error::Error;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// The service's documented limit for ModifyInstanceToken.
+pub const DEFAULT_RATE: f64 = 20.0;
+
+#[derive(Debug)]
+pub struct RateLimiter {
+    rate: f64,
+    burst: f64,
+    state: Mutex<(f64, Instant)>,
+}
+
+impl RateLimiter {
+    /// `rate` requests per second, bursts of up to `burst`; the bucket starts full.
+    pub fn new(rate: f64, burst: u32) -> RateLimiter {
+        let burst = f64::from(burst.max(1));
+        RateLimiter {
+            rate,
+            burst,
+            state: Mutex::new((burst, Instant::now())),
+        }
+    }
+
+    pub fn rate(&self) -> f64 {
+        self.rate
+    }
+
+    pub fn burst(&self) -> u32 {
+        self.burst as u32
+    }
+
+    /// Waits for a slot. If the slot would come after `deadline`, nothing is
+    /// reserved and the call fails at once with a timeout.
+    pub fn acquire(&self, deadline: Instant) -> Result<(), Error> {
+        let wait = {
+            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            let now = Instant::now();
+            let (tokens, last) = *state;
+            let tokens = (tokens + now.duration_since(last).as_secs_f64() * self.rate).min(self.burst);
+            let wait = if tokens >= 1.0 { Duration::ZERO } else { Duration::from_secs_f64((1.0 - tokens) / self.rate) };
+            if now + wait > deadline {
+                *state = (tokens, now);
+                return Err(Error::Timeout(format!(
+                    "the client-side rate limit ({} requests/s) would delay this call {} ms, past its timeout",
+                    self.rate,
+                    wait.as_millis()
+                )));
+            }
+            *state = (tokens - 1.0, now);
+            wait
+        };
+        if !wait.is_zero() {
+            std::thread::sleep(wait);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bursts_then_paces() {
+        let limiter = RateLimiter::new(50.0, 5);
+        let far = Instant::now() + Duration::from_secs(10);
+        let started = Instant::now();
+        for _ in 0..5 {
+            limiter.acquire(far).unwrap();
+        }
+        assert!(started.elapsed() < Duration::from_millis(15), "the burst should not wait");
+        for _ in 0..10 {
+            limiter.acquire(far).unwrap();
+        }
+        // 10 more at 50/s take about 200 ms.
+        let elapsed = started.elapsed();
+        assert!(elapsed >= Duration::from_millis(180), "{elapsed:?}");
+        assert!(elapsed < Duration::from_millis(600), "{elapsed:?}");
+    }
+
+    #[test]
+    fn a_wait_past_the_deadline_fails_at_once_without_reserving() {
+        let limiter = RateLimiter::new(1.0, 1);
+        let far = Instant::now() + Duration::from_secs(10);
+        limiter.acquire(far).unwrap();
+        let started = Instant::now();
+        let near = Instant::now() + Duration::from_millis(100);
+        assert!(matches!(limiter.acquire(near), Err(Error::Timeout(m)) if m.contains("rate limit")));
+        assert!(started.elapsed() < Duration::from_millis(50));
+        // Nothing was reserved by the failed attempt: the next slot is still ~1 s away, not 2.
+        let (tokens, _) = *limiter.state.lock().unwrap();
+        assert!(tokens > -0.5, "{tokens}");
+    }
+
+    #[test]
+    fn shared_between_threads() {
+        let limiter = std::sync::Arc::new(RateLimiter::new(100.0, 1));
+        let far = Instant::now() + Duration::from_secs(10);
+        let started = Instant::now();
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let l = std::sync::Arc::clone(&limiter);
+                std::thread::spawn(move || (0..5).for_each(|_| l.acquire(far).unwrap()))
+            })
+            .collect();
+        threads.into_iter().for_each(|t| t.join().unwrap());
+        // 20 slots at 100/s with a burst of 1: about 190 ms, whatever the threads.
+        assert!(started.elapsed() >= Duration::from_millis(170), "{:?}", started.elapsed());
+    }
+}
