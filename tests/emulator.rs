@@ -1,152 +1,13 @@
 //! The client against tcr-emulator, and the emulator's own behaviour: TC3
 //! verification, documented error codes, state, rate limit and faults.
 
-use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-use tcr::sign::{self, SigningKey};
+mod common;
+
+use common::*;
+use serde_json::json;
+use std::time::{Duration, Instant};
+use tcr::sign;
 use tcr::{Client, ClientOptions, Error, ModifyInstanceToken};
-
-const ID: &str = "AKIDRUSTTEST";
-const KEY: &str = "rust-test-secret-key";
-const TEMP_ID: &str = "AKIDTEMPORARY";
-const TEMP_KEY: &str = "temporary-secret-key";
-const TEMP_TOKEN: &str = "temporary-session-token";
-const REGISTRY: &str = "tcr-12345";
-const TOKEN: &str = "2ab3af0d-893d-423f-91b1-27713566f95f";
-
-struct Emulator {
-    child: Child,
-    url: String,
-    control: reqwest::blocking::Client,
-}
-
-impl Emulator {
-    fn start(extra: &[&str]) -> Emulator {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tcr-emulator"))
-            .args(["--key", &format!("{ID}:{KEY}"), "--key", &format!("{TEMP_ID}:{TEMP_KEY}:{TEMP_TOKEN}")])
-            .args(["--token", &format!("{REGISTRY}:{TOKEN}:on"), "--token", "tcr-12345:second-token:off:old"])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("tcr-emulator starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        assert!(line.starts_with("http://127.0.0.1:"), "first line is the URL: {line:?}");
-        Emulator {
-            child,
-            url: line.trim().to_owned(),
-            control: reqwest::blocking::Client::builder().timeout(Duration::from_secs(10)).build().unwrap(),
-        }
-    }
-
-    fn get(&self, path: &str) -> Value {
-        json_of(self.control.get(format!("{}{path}", self.url)).send().unwrap())
-    }
-
-    fn fault(&self, query: &str) {
-        let status = self.control.post(format!("{}/_emulator/fault?{query}", self.url)).send().unwrap().status();
-        assert_eq!(status, 200, "fault {query}");
-    }
-
-    fn token(&self, token: &str) -> Value {
-        self.get("/_emulator/state")["registries"][REGISTRY][token].clone()
-    }
-
-    fn requests(&self) -> u64 {
-        self.get("/_emulator/stats")["requests"].as_u64().unwrap()
-    }
-
-    /// A client without the client-side rate limiter (the emulator runs
-    /// with --rate 0 in most tests, and tests make calls in bursts).
-    fn client(&self, secret_key: &str) -> Client {
-        self.client_with(ClientOptions {
-            secret_id: Some(ID),
-            secret_key: Some(secret_key),
-            rate_limit: Some(0.0),
-            ..Default::default()
-        })
-    }
-
-    fn client_with(&self, options: ClientOptions<'_>) -> Client {
-        Client::new(&ClientOptions {
-            region: Some("ap-guangzhou"),
-            endpoint: Some(&self.url),
-            timeout: options.timeout.or(Some(Duration::from_secs(5))),
-            ..options
-        })
-        .unwrap()
-    }
-
-    fn host(&self) -> &str {
-        self.url.trim_start_matches("http://")
-    }
-
-    /// Sends a hand-built request and returns the error code, or "OK".
-    fn raw(&self, raw: Raw<'_>) -> String {
-        let body = raw.body.as_bytes();
-        let timestamp = raw.timestamp.unwrap_or_else(now);
-        let date = raw.scope_date.map(str::to_owned).unwrap_or_else(|| sign::utc_date(timestamp));
-        let signed_headers = raw.signed_headers.unwrap_or("content-type;host");
-        let mut canonical = String::from("POST\n/\n\n");
-        for name in signed_headers.split(';') {
-            let value = match name {
-                "content-type" => "application/json".to_owned(),
-                "host" => self.host().to_owned(),
-                "x-tc-action" => raw.action.to_ascii_lowercase(),
-                other => panic!("no value for {other}"),
-            };
-            canonical.push_str(&format!("{name}:{value}\n"));
-        }
-        canonical.push_str(&format!("\n{signed_headers}\n{}", sign::sha256_hex(body)));
-        let key = SigningKey::derive(raw.secret_key.as_bytes(), &date, raw.service);
-        let signature = sign::signature_of_canonical(&canonical, timestamp, &date, raw.service, &key);
-        let authorization = format!(
-            "TC3-HMAC-SHA256 Credential={}/{date}/{}/tc3_request, SignedHeaders={signed_headers}, Signature={signature}",
-            raw.secret_id, raw.service
-        );
-        let mut request = self
-            .control
-            .post(format!("{}/", self.url))
-            .header("Content-Type", "application/json")
-            .header("X-TC-Action", raw.action)
-            .header("X-TC-Timestamp", timestamp.to_string())
-            .header("X-TC-Region", "ap-guangzhou")
-            .header("Authorization", authorization);
-        if let Some(version) = raw.version {
-            request = request.header("X-TC-Version", version);
-        }
-        if let Some(token) = raw.token {
-            request = request.header("X-TC-Token", token);
-        }
-        let reply = json_of(request.body(body.to_vec()).send().unwrap());
-        let response = &reply["Response"];
-        assert!(response["RequestId"].as_str().is_some_and(|id| id.len() == 36), "{reply}");
-        response["Error"]["Code"].as_str().unwrap_or("OK").to_owned()
-    }
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-#[derive(Clone, Copy)]
-struct Raw<'a> {
-    secret_id: &'a str,
-    secret_key: &'a str,
-    token: Option<&'a str>,
-    service: &'a str,
-    action: &'a str,
-    version: Option<&'a str>,
-    timestamp: Option<i64>,
-    scope_date: Option<&'a str>,
-    signed_headers: Option<&'a str>,
-    body: &'a str,
-}
 
 const ENABLE_BODY: &str = r#"{"RegistryId": "tcr-12345", "TokenId": "2ab3af0d-893d-423f-91b1-27713566f95f", "Enable": true}"#;
 
@@ -162,24 +23,6 @@ fn good<'a>() -> Raw<'a> {
         scope_date: None,
         signed_headers: None,
         body: ENABLE_BODY,
-    }
-}
-
-fn json_of(response: reqwest::blocking::Response) -> Value {
-    serde_json::from_slice(&response.bytes().unwrap()).expect("the emulator answers JSON")
-}
-
-fn now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64
-}
-
-fn request<'a>(enable: Option<bool>, desc: Option<&'a str>, modify_flag: Option<i64>) -> ModifyInstanceToken<'a> {
-    ModifyInstanceToken {
-        registry_id: REGISTRY,
-        token_id: TOKEN,
-        enable,
-        desc,
-        modify_flag,
     }
 }
 

@@ -1,8 +1,7 @@
 //! Just enough HTTP/1.1 for the emulator: requests with a Content-Length
 //! body, keep-alive, and raw access to the socket for injected faults.
 
-use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{self, BufRead, Read, Write};
 
 /// The most header bytes read before a request is refused.
 const MAX_HEAD: usize = 64 * 1024;
@@ -16,6 +15,8 @@ pub struct Request {
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
     pub keep_alive: bool,
+    /// The request line had an absolute URL, as clients send to a proxy.
+    pub proxied: bool,
 }
 
 impl Request {
@@ -45,7 +46,7 @@ pub enum ReadOutcome {
     Bad(u16, &'static str),
 }
 
-fn line(reader: &mut BufReader<TcpStream>, budget: &mut usize) -> io::Result<Option<String>> {
+fn line<R: BufRead>(reader: &mut R, budget: &mut usize) -> io::Result<Option<String>> {
     let mut buf = Vec::new();
     let n = reader.by_ref().take(*budget as u64 + 1).read_until(b'\n', &mut buf)?;
     if n == 0 {
@@ -61,7 +62,7 @@ fn line(reader: &mut BufReader<TcpStream>, budget: &mut usize) -> io::Result<Opt
     Ok(Some(String::from_utf8_lossy(&buf).into_owned()))
 }
 
-pub fn read_request(reader: &mut BufReader<TcpStream>) -> io::Result<ReadOutcome> {
+pub fn read_request<R: BufRead>(reader: &mut R) -> io::Result<ReadOutcome> {
     let mut budget = MAX_HEAD;
     let request_line = match line(reader, &mut budget) {
         Ok(Some(l)) => l,
@@ -109,12 +110,19 @@ pub fn read_request(reader: &mut BufReader<TcpStream>) -> io::Result<ReadOutcome
     };
     let mut body = vec![0u8; length];
     reader.read_exact(&mut body)?;
+    // "POST http://host:port/ HTTP/1.1" is how a client talks to a proxy;
+    // the emulator can act as one (for proxy tests) by serving the path.
+    let (target, proxied) = match target.strip_prefix("http://") {
+        Some(rest) => (rest.find('/').map_or("/", |i| &rest[i..]), true),
+        None => (target, false),
+    };
     Ok(ReadOutcome::Request(Request {
         method: method.to_owned(),
         target: target.to_owned(),
         headers,
         body,
         keep_alive,
+        proxied,
     }))
 }
 
@@ -134,8 +142,8 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
-pub fn write_response(
-    stream: &mut TcpStream,
+pub fn write_response<W: Write>(
+    stream: &mut W,
     status: u16,
     content_type: &str,
     body: &[u8],

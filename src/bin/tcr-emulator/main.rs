@@ -3,13 +3,17 @@
 
 mod http;
 mod service;
+mod tls;
 
-use service::{Emulator, Fault, Key, Settings, TokenState};
+use service::{Emulator, Fault, Key, Role, Settings, TokenState};
 use std::collections::HashMap;
-use std::io::{BufReader, Write};
+use std::io::{BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::time::Duration;
+
+/// The path prefix of the CVM metadata service's role credentials.
+const METADATA_PREFIX: &str = "/latest/meta-data/cam/security-credentials/";
 
 /// The key pair used when no --key is given, so `tcr-emulator` alone works
 /// for a demo. It is a made-up test value, not a real credential.
@@ -33,6 +37,13 @@ Options:
   --token REG:ID[:on|off[:DESC]]
                          seed a long-term credential of instance REG. Repeatable.
                          Default: tcr-12345:2ab3af0d-893d-423f-91b1-27713566f95f:on
+  --role NAME[:TTL]      serve CVM instance-role credentials for role NAME at
+                         /latest/meta-data/cam/security-credentials/ (each
+                         fetch issues a new temporary key valid TTL seconds,
+                         default 7200)
+  --tls-cert PATH        serve HTTPS with a certificate for 127.0.0.1 and
+                         localhost, signed by a CA made at start, whose PEM
+                         is written to PATH (to trust as a CA bundle)
   --rate N               requests per second per SecretId before
                          RequestLimitExceeded (default 20, 0 = no limit)
   --max-skew SECONDS     accepted clock difference of X-TC-Timestamp (default 300)
@@ -41,15 +52,19 @@ Options:
   --log                  print one line per API request on stderr
   --help                 this text
 
-Control endpoints (plain HTTP, unsigned):
+Also answers requests sent to it as a proxy (absolute-form request lines).
+
+Control endpoints (unsigned):
   GET  /_emulator/state     token state as JSON
-  GET  /_emulator/stats     request counters and answers by error code
+  GET  /_emulator/stats     request counters (requests, accepted, rejected,
+                            faults, proxied, metadata_fetches) and answers by code
   GET  /_emulator/requests  the last 64 requests (headers without
                             Authorization/X-TC-Token, and bodies)
   POST /_emulator/reset     zero counters, forget requests, clear faults
   POST /_emulator/fault?mode=MODE[&count=N][&delay_ms=N][&status=5xx][&code=CODE]
        MODE: none, drop, reset, delay, http5xx, garbage, no-response,
-       no-request-id, error; count = how many requests (default: all)
+       no-request-id, error; count = how many requests (default: all);
+       delay_ms with a mode other than delay waits before the fault
 
 The service's actions: ModifyInstanceToken, and DescribeInstanceToken to read
 token state the way the real service does.
@@ -60,8 +75,17 @@ fn fail(message: &str) -> ! {
     std::process::exit(2);
 }
 
-fn parse_args() -> (String, Settings, Option<Fault>) {
+struct Args {
+    listen: String,
+    settings: Settings,
+    fault: Option<Fault>,
+    tls_cert: Option<String>,
+}
+
+fn parse_args() -> Args {
     let mut listen = "127.0.0.1:0".to_owned();
+    let mut role = None;
+    let mut tls_cert = None;
     let mut keys = HashMap::new();
     let mut tokens = Vec::new();
     let mut rate = 20.0;
@@ -92,9 +116,22 @@ fn parse_args() -> (String, Settings, Option<Fault>) {
                     Key {
                         secret_key: key.to_owned(),
                         session_token: parts.next().map(str::to_owned),
+                        expires_at: None,
                     },
                 );
             }
+            "--role" => {
+                let v = value("--role");
+                let (name, ttl) = match v.split_once(':') {
+                    Some((name, ttl)) => (name.to_owned(), ttl.parse().unwrap_or_else(|_| fail("--role TTL wants seconds"))),
+                    None => (v, 7200),
+                };
+                if name.is_empty() || ttl <= 0 {
+                    fail("--role wants NAME[:TTL] with a name and a positive TTL");
+                }
+                role = Some(Role { name, ttl });
+            }
+            "--tls-cert" => tls_cert = Some(value("--tls-cert")),
             "--token" => {
                 let v = value("--token");
                 let mut parts = v.splitn(4, ':');
@@ -133,6 +170,7 @@ fn parse_args() -> (String, Settings, Option<Fault>) {
             Key {
                 secret_key: DEMO_SECRET_KEY.to_owned(),
                 session_token: None,
+                expires_at: None,
             },
         );
     }
@@ -149,71 +187,113 @@ fn parse_args() -> (String, Settings, Option<Fault>) {
     }
     let settings = Settings {
         keys,
+        role,
         tokens,
         rate,
         max_skew,
         verify,
         log,
     };
-    (listen, settings, fault)
+    Args {
+        listen,
+        settings,
+        fault,
+        tls_cert,
+    }
+}
+
+/// A connection: plain TCP or TLS over TCP, with the socket at hand for
+/// faults that act below HTTP (drop, reset).
+trait Conn: Read + Write {
+    fn tcp(&self) -> &TcpStream;
+}
+
+impl Conn for TcpStream {
+    fn tcp(&self) -> &TcpStream {
+        self
+    }
+}
+
+impl Conn for rustls::StreamOwned<rustls::ServerConnection, TcpStream> {
+    fn tcp(&self) -> &TcpStream {
+        &self.sock
+    }
 }
 
 fn main() {
-    let (listen, settings, fault) = parse_args();
-    let emulator = Arc::new(Emulator::new(settings));
-    emulator.set_fault(fault, None);
-    let listener = TcpListener::bind(&listen).unwrap_or_else(|e| fail(&format!("cannot listen on {listen}: {e}")));
+    let args = parse_args();
+    let tls = args.tls_cert.as_deref().map(|path| tls::server_config(path).unwrap_or_else(|e| fail(&e)));
+    let emulator = Arc::new(Emulator::new(args.settings));
+    emulator.set_fault(args.fault, None, 0);
+    let listen = &args.listen;
+    let listener = TcpListener::bind(listen).unwrap_or_else(|e| fail(&format!("cannot listen on {listen}: {e}")));
     let addr = listener.local_addr().unwrap_or_else(|e| fail(&format!("no local address: {e}")));
     {
         let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "http://{addr}");
+        let _ = writeln!(out, "{}://{addr}", if tls.is_some() { "https" } else { "http" });
         let _ = out.flush();
     }
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
         let emulator = Arc::clone(&emulator);
+        let tls = tls.clone();
         let spawned = std::thread::Builder::new()
             .stack_size(256 * 1024)
-            .spawn(move || serve_connection(stream, &emulator));
+            .spawn(move || {
+                let _ = stream.set_nodelay(true);
+                // An idle keep-alive connection is closed after a while so threads do not pile up.
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(120)));
+                match tls {
+                    None => serve_connection(stream, &emulator),
+                    Some(config) => match rustls::ServerConnection::new(config) {
+                        Ok(conn) => serve_connection(rustls::StreamOwned::new(conn, stream), &emulator),
+                        Err(e) => eprintln!("tcr-emulator: TLS setup failed: {e}"),
+                    },
+                }
+            });
         if let Err(e) = spawned {
             eprintln!("tcr-emulator: cannot start a connection thread: {e}");
         }
     }
 }
 
-fn serve_connection(stream: TcpStream, emulator: &Emulator) {
-    let _ = stream.set_nodelay(true);
-    // An idle keep-alive connection is closed after a while so threads do not pile up.
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(120)));
-    let Ok(mut writer) = stream.try_clone() else { return };
+fn serve_connection<C: Conn>(stream: C, emulator: &Emulator) {
     let mut reader = BufReader::new(stream);
     loop {
         let request = match http::read_request(&mut reader) {
             Ok(http::ReadOutcome::Request(r)) => r,
             Ok(http::ReadOutcome::Bad(status, why)) => {
-                let _ = http::write_response(&mut writer, status, "text/plain", why.as_bytes(), false);
+                let _ = http::write_response(reader.get_mut(), status, "text/plain", why.as_bytes(), false);
                 return;
             }
             Ok(http::ReadOutcome::Closed) | Err(_) => return,
         };
         let keep_alive = request.keep_alive;
+        let writer = reader.get_mut();
         let written = match request.path() {
             "/" => match emulator.handle_api(&request) {
                 service::Outcome::Reply(status, content_type, body) => {
-                    http::write_response(&mut writer, status, content_type, &body, keep_alive)
+                    http::write_response(writer, status, content_type, &body, keep_alive)
                 }
                 service::Outcome::Drop => {
-                    let _ = writer.shutdown(Shutdown::Both);
+                    let _ = writer.tcp().shutdown(Shutdown::Both);
                     return;
                 }
                 service::Outcome::Reset(partial) => {
                     let _ = writer.write_all(&partial);
-                    reset(&writer);
+                    let _ = writer.flush();
+                    reset(writer.tcp());
                     return;
                 }
             },
-            path if path.starts_with("/_emulator/") => control(&mut writer, emulator, &request, keep_alive),
-            _ => http::write_response(&mut writer, 404, "text/plain", b"not found; the API is at /", keep_alive),
+            path if path.starts_with(METADATA_PREFIX) && request.method == "GET" => {
+                match emulator.metadata(&path[METADATA_PREFIX.len()..]) {
+                    Some((status, body)) => http::write_response(writer, status, "text/plain", &body, keep_alive),
+                    None => http::write_response(writer, 404, "text/plain", b"no CAM role (start with --role)", keep_alive),
+                }
+            }
+            path if path.starts_with("/_emulator/") => control(writer, emulator, &request, keep_alive),
+            _ => http::write_response(writer, 404, "text/plain", b"not found; the API is at /", keep_alive),
         };
         if written.is_err() || !keep_alive {
             return;
@@ -238,8 +318,8 @@ fn reset(stream: &TcpStream) {
     let _ = stream.shutdown(Shutdown::Both);
 }
 
-fn control(writer: &mut TcpStream, emulator: &Emulator, req: &http::Request, keep_alive: bool) -> std::io::Result<()> {
-    let json = |w: &mut TcpStream, body: Vec<u8>| http::write_response(w, 200, "application/json", &body, keep_alive);
+fn control<W: Write>(writer: &mut W, emulator: &Emulator, req: &http::Request, keep_alive: bool) -> std::io::Result<()> {
+    let json = |w: &mut W, body: Vec<u8>| http::write_response(w, 200, "application/json", &body, keep_alive);
     match (req.method.as_str(), req.path()) {
         ("GET", "/_emulator/state") => json(writer, emulator.state_json()),
         ("GET", "/_emulator/stats") => json(writer, emulator.stats_json()),
@@ -250,15 +330,13 @@ fn control(writer: &mut TcpStream, emulator: &Emulator, req: &http::Request, kee
         }
         ("POST", "/_emulator/fault") => {
             let number = |k: &str| req.query(k).and_then(|v| v.parse::<u64>().ok());
-            let parsed = Fault::parse(
-                req.query("mode").unwrap_or("none"),
-                number("delay_ms"),
-                number("status").map(|s| s as u16),
-                req.query("code"),
-            );
+            let mode = req.query("mode").unwrap_or("none");
+            let parsed = Fault::parse(mode, number("delay_ms"), number("status").map(|s| s as u16), req.query("code"));
+            // For modes other than delay, delay_ms waits before the fault.
+            let delay_before = if mode == "delay" { 0 } else { number("delay_ms").unwrap_or(0) };
             match parsed {
                 Ok(fault) => {
-                    emulator.set_fault(fault, number("count"));
+                    emulator.set_fault(fault, number("count"), delay_before);
                     json(writer, b"{}".to_vec())
                 }
                 Err(e) => http::write_response(writer, 400, "text/plain", e.as_bytes(), keep_alive),

@@ -5,7 +5,7 @@
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, RwLock};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use tcr::sign::{self, SigningKey};
 
@@ -16,6 +16,15 @@ pub struct Key {
     pub secret_key: String,
     /// Set for temporary credentials: requests must carry it as X-TC-Token.
     pub session_token: Option<String>,
+    /// Unix time after which temporary credentials are refused.
+    pub expires_at: Option<i64>,
+}
+
+/// A CAM role whose temporary credentials the metadata service hands out.
+pub struct Role {
+    pub name: String,
+    /// Lifetime of each set of credentials, in seconds.
+    pub ttl: i64,
 }
 
 #[derive(Clone)]
@@ -75,6 +84,8 @@ struct FaultPlan {
     fault: Option<Fault>,
     /// How many more requests get the fault; `None` is every request.
     remaining: Option<u64>,
+    /// Wait this long before acting out the fault (e.g. drop after 2 s).
+    delay_before: u64,
 }
 
 /// What the connection handler must do with an API request.
@@ -106,10 +117,15 @@ pub struct Stats {
     pub accepted: AtomicU64,
     pub rejected: AtomicU64,
     pub faults: AtomicU64,
+    /// API requests that came through a proxy (absolute-form request line).
+    pub proxied: AtomicU64,
+    /// Role credentials handed out by the metadata service.
+    pub metadata_fetches: AtomicU64,
 }
 
 pub struct Settings {
     pub keys: HashMap<String, Key>,
+    pub role: Option<Role>,
     pub tokens: Vec<(String, String, TokenState)>,
     /// Requests per second per SecretId; 0 disables the limit.
     pub rate: f64,
@@ -119,7 +135,8 @@ pub struct Settings {
 }
 
 pub struct Emulator {
-    keys: HashMap<String, Key>,
+    keys: RwLock<HashMap<String, Key>>,
+    role: Option<Role>,
     registries: Mutex<BTreeMap<String, BTreeMap<String, TokenState>>>,
     rate: f64,
     max_skew: i64,
@@ -159,7 +176,8 @@ impl Emulator {
         }
         let seed = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1);
         Emulator {
-            keys: settings.keys,
+            keys: RwLock::new(settings.keys),
+            role: settings.role,
             registries: Mutex::new(registries),
             rate: settings.rate,
             max_skew: settings.max_skew,
@@ -169,6 +187,7 @@ impl Emulator {
             faults: Mutex::new(FaultPlan {
                 fault: None,
                 remaining: None,
+                delay_before: 0,
             }),
             seen: Mutex::new(VecDeque::with_capacity(SEEN_KEPT)),
             by_code: Mutex::new(BTreeMap::new()),
@@ -177,15 +196,18 @@ impl Emulator {
         }
     }
 
-    pub fn set_fault(&self, fault: Option<Fault>, count: Option<u64>) {
+    /// Applies `fault` to the next `count` API requests (all if `None`),
+    /// each after waiting `delay_before` milliseconds.
+    pub fn set_fault(&self, fault: Option<Fault>, count: Option<u64>, delay_before: u64) {
         let mut plan = self.faults.lock().unwrap();
         plan.fault = fault;
         plan.remaining = count;
+        plan.delay_before = delay_before;
     }
 
-    fn take_fault(&self) -> Option<Fault> {
+    fn take_fault(&self) -> Option<(Fault, u64)> {
         let mut plan = self.faults.lock().unwrap();
-        let fault = plan.fault.clone()?;
+        let fault = (plan.fault.clone()?, plan.delay_before);
         match plan.remaining {
             Some(0) => {
                 plan.fault = None;
@@ -226,8 +248,15 @@ impl Emulator {
     /// Handles a request to `/`: faults, verification, the action.
     pub fn handle_api(&self, req: &crate::http::Request) -> Outcome {
         self.stats.requests.fetch_add(1, Ordering::Relaxed);
-        if let Some(fault) = self.take_fault() {
+        if req.proxied {
+            self.stats.proxied.fetch_add(1, Ordering::Relaxed);
+        }
+        if let Some((fault, delay_before)) = self.take_fault() {
             self.stats.faults.fetch_add(1, Ordering::Relaxed);
+            self.remember(req, format!("FAULT {fault:?}"));
+            if delay_before > 0 {
+                std::thread::sleep(std::time::Duration::from_millis(delay_before));
+            }
             match fault {
                 Fault::Drop => return Outcome::Drop,
                 Fault::ResetDuringReply => {
@@ -366,10 +395,13 @@ impl Emulator {
                 format!("the signature timestamp is more than {} seconds from the server time", self.max_skew),
             ));
         }
-        let key = self
-            .keys
+        let keys = self.keys.read().unwrap();
+        let key = keys
             .get(secret_id)
             .ok_or_else(|| reject("AuthFailure.SecretIdNotFound", "the SecretId is not found"))?;
+        if key.expires_at.is_some_and(|t| now() > t) {
+            return Err(reject("AuthFailure.TokenFailure", "the temporary credentials have expired"));
+        }
         if date != sign::utc_date(timestamp) || service != SERVICE || terminator != "tc3_request" {
             return Err(reject(
                 "AuthFailure.SignatureFailure",
@@ -500,6 +532,37 @@ impl Emulator {
         serde_json::to_vec(&json!({ "Response": fields })).expect("JSON values serialise")
     }
 
+    /// `GET /latest/meta-data/cam/security-credentials/[ROLE]`, as the CVM
+    /// metadata service answers: the role's name, or fresh temporary
+    /// credentials for it (a new key pair each time, valid for the role's TTL).
+    pub fn metadata(&self, role_path: &str) -> Option<(u16, Vec<u8>)> {
+        let role = self.role.as_ref()?;
+        if role_path.is_empty() {
+            return Some((200, role.name.clone().into_bytes()));
+        }
+        if role_path != role.name {
+            return Some((404, b"no such role".to_vec()));
+        }
+        let n = self.stats.metadata_fetches.fetch_add(1, Ordering::Relaxed) + 1;
+        let secret_id = format!("AKIDROLE{n:06}{}", &self.request_id()[..8]);
+        let secret_key = self.request_id().replace('-', "");
+        let token = format!("role-token-{}", self.request_id());
+        let expires_at = now() + role.ttl;
+        self.keys.write().unwrap().insert(
+            secret_id.clone(),
+            Key {
+                secret_key: secret_key.clone(),
+                session_token: Some(token.clone()),
+                expires_at: Some(expires_at),
+            },
+        );
+        let body = json!({
+            "TmpSecretId": secret_id, "TmpSecretKey": secret_key, "Token": token,
+            "ExpiredTime": expires_at, "Expiration": "", "Code": "Success",
+        });
+        Some((200, serde_json::to_vec(&body).expect("JSON values serialise")))
+    }
+
     /// `GET /_emulator/state`: every token's state.
     pub fn state_json(&self) -> Vec<u8> {
         let registries = self.registries.lock().unwrap();
@@ -522,6 +585,8 @@ impl Emulator {
             "accepted": s.accepted.load(Ordering::Relaxed),
             "rejected": s.rejected.load(Ordering::Relaxed),
             "faults": s.faults.load(Ordering::Relaxed),
+            "proxied": s.proxied.load(Ordering::Relaxed),
+            "metadata_fetches": s.metadata_fetches.load(Ordering::Relaxed),
             "by_code": *self.by_code.lock().unwrap(),
         }))
         .expect("JSON values serialise")
@@ -543,13 +608,14 @@ impl Emulator {
 
     /// `POST /_emulator/reset`: zero the counters, forget requests, clear faults.
     pub fn reset(&self) {
-        for c in [&self.stats.requests, &self.stats.accepted, &self.stats.rejected, &self.stats.faults] {
+        let s = &self.stats;
+        for c in [&s.requests, &s.accepted, &s.rejected, &s.faults, &s.proxied, &s.metadata_fetches] {
             c.store(0, Ordering::Relaxed);
         }
         self.by_code.lock().unwrap().clear();
         self.seen.lock().unwrap().clear();
         self.buckets.lock().unwrap().clear();
-        self.set_fault(None, None);
+        self.set_fault(None, None, 0);
     }
 }
 
