@@ -46,6 +46,22 @@ pub struct Emulator {
 }
 
 impl Emulator {
+    /// An HTTPS emulator whose CA is written to `ca_path`; the harness's own
+    /// control requests trust that CA.
+    pub fn start_tls(ca_path: &str, extra: &[&str]) -> Emulator {
+        let mut args = vec!["--tls-cert", ca_path];
+        args.extend_from_slice(extra);
+        let mut emu = Emulator::start(&args);
+        let pem = std::fs::read(ca_path).expect("the emulator wrote its CA");
+        emu.control = reqwest::blocking::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .no_proxy()
+            .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
+            .build()
+            .unwrap();
+        emu
+    }
+
     pub fn start(extra: &[&str]) -> Emulator {
         let mut child = Command::new(env!("CARGO_BIN_EXE_tcr-emulator"))
             .args(["--key", &format!("{ID}:{KEY}"), "--key", &format!("{TEMP_ID}:{TEMP_KEY}:{TEMP_TOKEN}")])
@@ -54,14 +70,23 @@ impl Emulator {
             .stdout(Stdio::piped())
             .spawn()
             .expect("tcr-emulator starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        assert!(line.starts_with("http://127.0.0.1:"), "first line is the URL: {line:?}");
-        Emulator {
+        let stdout = child.stdout.take().unwrap();
+        // Owned from here on, so Drop stops the child even if an assertion fails.
+        let mut emu = Emulator {
             child,
-            url: line.trim().to_owned(),
-            control: reqwest::blocking::Client::builder().timeout(Duration::from_secs(10)).build().unwrap(),
-        }
+            url: String::new(),
+            // The harness talks to the emulator directly, never through a
+            // proxy from the environment (tests/proxy_env.rs sets one).
+            control: reqwest::blocking::Client::builder().timeout(Duration::from_secs(10)).no_proxy().build().unwrap(),
+        };
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+        assert!(
+            line.starts_with("http://127.0.0.1:") || line.starts_with("https://127.0.0.1:"),
+            "first line is the URL: {line:?}"
+        );
+        emu.url = line.trim().to_owned();
+        emu
     }
 
     pub fn get(&self, path: &str) -> Value {

@@ -1,0 +1,33 @@
+//! HTTP_PROXY from the process environment, and ignore_proxy_env. One test
+//! in its own binary, because it changes the process environment.
+
+mod common;
+
+use common::*;
+use tcr::{Client, ClientOptions};
+
+#[test]
+fn the_proxy_environment_is_used_unless_ignored() {
+    let proxy = Emulator::start(&["--rate", "0"]);
+    let target = Emulator::start(&["--rate", "0"]);
+    std::env::set_var("HTTP_PROXY", &proxy.url);
+    std::env::remove_var("NO_PROXY");
+    std::env::remove_var("no_proxy");
+    let options = ClientOptions {
+        secret_id: Some(ID),
+        secret_key: Some(KEY),
+        region: Some("ap-guangzhou"),
+        endpoint: Some(&target.url),
+        rate_limit: Some(0.0),
+        max_attempts: Some(1),
+        ..Default::default()
+    };
+    Client::new(&options).unwrap().modify_instance_token(&enable()).unwrap();
+    assert_eq!(proxy.get("/_emulator/stats")["proxied"], 1, "went through HTTP_PROXY");
+    assert_eq!(target.get("/_emulator/stats")["requests"], 0);
+
+    Client::new(&ClientOptions { ignore_proxy_env: true, ..options }).unwrap().modify_instance_token(&enable()).unwrap();
+    assert_eq!(proxy.get("/_emulator/stats")["proxied"], 1, "the proxy saw nothing more");
+    assert_eq!(target.get("/_emulator/stats")["accepted"], 1, "sent directly");
+    std::env::remove_var("HTTP_PROXY");
+}
