@@ -26,28 +26,47 @@ const (
 // emulatorURL is the base URL of the tcr-emulator that TestMain starts.
 var emulatorURL string
 
-func TestMain(m *testing.M) {
+// startEmulator runs a tcr-emulator with the test keys and token plus
+// extra flags, and returns its URL and a function that stops it.
+func startEmulator(extra ...string) (string, func(), error) {
 	binary := os.Getenv("TCR_EMULATOR")
 	if binary == "" {
 		binary = filepath.Join("..", "..", "target", "release", "tcr-emulator")
 	}
-	cmd := exec.Command(binary,
-		"--key", testSecretID+":"+testSecretKey,
-		"--key", tempSecretID+":"+tempSecretKey+":"+tempToken,
-		"--token", testRegistry+":"+testToken+":on", "--rate", "0")
+	args := append([]string{
+		"--key", testSecretID + ":" + testSecretKey,
+		"--key", tempSecretID + ":" + tempSecretKey + ":" + tempToken,
+		"--token", testRegistry + ":" + testToken + ":on", "--rate", "0"}, extra...)
+	cmd := exec.Command(binary, args...)
 	stdout, err := cmd.StdoutPipe()
 	if err == nil {
 		err = cmd.Start()
 	}
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "cannot start %s: %v (run make build first)\n", binary, err)
-		os.Exit(2)
+		return "", nil, fmt.Errorf("cannot start %s: %v (run make build first)", binary, err)
+	}
+	stop := func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
 	}
 	line, _ := bufio.NewReader(stdout).ReadString('\n')
-	emulatorURL = strings.TrimSpace(line)
+	url := strings.TrimSpace(line)
+	if !strings.HasPrefix(url, "http") {
+		stop()
+		return "", nil, fmt.Errorf("tcr-emulator printed %q", line)
+	}
+	return url, stop, nil
+}
+
+func TestMain(m *testing.M) {
+	url, stop, err := startEmulator()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	emulatorURL = url
 	code := m.Run()
-	_ = cmd.Process.Kill()
-	_ = cmd.Wait()
+	stop()
 	os.Exit(code)
 }
 

@@ -37,5 +37,14 @@ err=$(TENCENTCLOUD_SECRET_ID= "$tool" $ids --enable --endpoint "$url" 2>&1 >/dev
 check "missing credentials exit 1" $(( status == 1 ? 0 : 1 ))
 echo "$err" | grep -q "TCR_CREDENTIALS"; check "missing credentials are named" $?
 
+# TCR_LOG=debug: one diagnostics line per attempt on stderr, and no secret in it.
+err=$(TCR_LOG=debug "$tool" $ids --enable --endpoint "$url" 2>&1 >/dev/null); status=$?
+check "TCR_LOG=debug still succeeds" $status
+echo "$err" | grep -q "action=ModifyInstanceToken .*attempt=1/3.*status=TCR_OK"; check "TCR_LOG=debug logs the attempt" $?
+echo "$err" | grep -q "$TENCENTCLOUD_SECRET_KEY"; check "the log holds no secret key" $(( $? == 1 ? 0 : 1 ))
+echo "$err" | grep -q "Signature="; check "the log holds no signature" $(( $? == 1 ? 0 : 1 ))
+err=$("$tool" $ids --enable --endpoint "$url" 2>&1 >/dev/null)
+[ -z "$err" ]; check "without TCR_LOG nothing is logged" $?
+
 echo "example tool: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -420,6 +420,128 @@ static void test_threads_share_one_client(void) {
     tcr_client_free(client);
 }
 
+/* Collects log lines; the callback may run on any thread. */
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static char log_text[16384];
+static int log_lines;
+
+static void collect_log(void *user_data, int level, const char *line) {
+    size_t used;
+    (void)level;
+    pthread_mutex_lock(&log_lock);
+    used = strlen(log_text);
+    if (user_data == (void *)&log_lines && used + strlen(line) + 2 < sizeof log_text) {
+        strcat(log_text, line);
+        strcat(log_text, "\n");
+        log_lines++;
+    }
+    pthread_mutex_unlock(&log_lock);
+}
+
+static double seconds_since(const struct timespec *start) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+/* Retries, the log callback, environment credentials and the rate limiter. */
+static void test_resilience_options(void) {
+    tcr_client_options options = {0};
+    tcr_modify_instance_token_request request = {0};
+    tcr_modify_instance_token_response response;
+    tcr_client *client = NULL;
+    struct timespec start;
+    int i;
+    request.registry_id = REGISTRY;
+    request.token_id = TOKEN;
+    request.enable = TCR_ENABLE_TRUE;
+
+    options.secret_id = SECRET_ID;
+    options.secret_key = SECRET_KEY;
+    options.region = "ap-guangzhou";
+    options.endpoint = emulator_url;
+    options.rate_limit = TCR_RATE_LIMIT_OFF;
+    options.max_attempts = 3;
+    options.log_callback = collect_log;
+    options.log_user_data = &log_lines;
+    CHECK(tcr_client_new(&options, &client, NULL) == TCR_OK);
+    emulator_post("/_emulator/fault?mode=drop&count=2");
+    CHECK(tcr_modify_instance_token(client, &request, &response) == TCR_OK);
+    CHECK(response.attempts == 3);
+    tcr_modify_instance_token_response_free(&response);
+    tcr_client_free(client);
+    {
+        int attempt_lines = 0;
+        const char *at = log_text;
+        while ((at = strstr(at, "attempt=")) != NULL) {
+            attempt_lines++;
+            at++;
+        }
+        CHECK(attempt_lines == 3 && log_lines == 4); /* one line per attempt, one at creation */
+    }
+    CHECK(contains(log_text, "attempt=1/3") && contains(log_text, "attempt=3/3") && contains(log_text, "status=TCR_OK"));
+    CHECK(!contains(log_text, SECRET_KEY) && !contains(log_text, "Signature="));
+
+    /* No explicit credentials: the environment is the next source. */
+    options = (tcr_client_options){0};
+    options.region = "ap-guangzhou";
+    options.endpoint = emulator_url;
+    options.rate_limit = TCR_RATE_LIMIT_OFF;
+    options.disable_metadata = 1;
+    setenv("TENCENTCLOUD_SECRET_ID", SECRET_ID, 1);
+    setenv("TENCENTCLOUD_SECRET_KEY", SECRET_KEY, 1);
+    CHECK(tcr_client_new(&options, &client, NULL) == TCR_OK);
+    unsetenv("TENCENTCLOUD_SECRET_ID");
+    unsetenv("TENCENTCLOUD_SECRET_KEY");
+    CHECK(tcr_modify_instance_token(client, &request, &response) == TCR_OK);
+    tcr_modify_instance_token_response_free(&response);
+    tcr_client_free(client);
+
+    /* A half-set environment is an error, not a skip. */
+    setenv("TENCENTCLOUD_SECRET_ID", SECRET_ID, 1);
+    {
+        char *error = NULL;
+        CHECK(tcr_client_new(&options, &client, &error) == TCR_CREDENTIALS);
+        CHECK(contains(error, "TENCENTCLOUD_SECRET_KEY"));
+        tcr_string_free(error);
+    }
+    unsetenv("TENCENTCLOUD_SECRET_ID");
+
+    /* The client-side limiter: 5/s with a burst of 1 spaces 4 calls >= 0.6 s apart in all. */
+    options.secret_id = SECRET_ID;
+    options.secret_key = SECRET_KEY;
+    options.rate_limit = 5.0;
+    options.rate_burst = 1;
+    CHECK(tcr_client_new(&options, &client, NULL) == TCR_OK);
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (i = 0; i < 4; i++) {
+        CHECK(tcr_modify_instance_token(client, &request, &response) == TCR_OK);
+        tcr_modify_instance_token_response_free(&response);
+    }
+    CHECK(seconds_since(&start) >= 0.55);
+    tcr_client_free(client);
+
+    /* Bad values of the new options are named. */
+    {
+        char *error = NULL;
+        options.rate_limit = -5.0;
+        CHECK(tcr_client_new(&options, &client, &error) == TCR_INVALID_ARGUMENT && contains(error, "rate_limit"));
+        tcr_string_free(error);
+        options.rate_limit = 0;
+        options.max_attempts = 11;
+        CHECK(tcr_client_new(&options, &client, &error) == TCR_INVALID_ARGUMENT && contains(error, "max_attempts"));
+        tcr_string_free(error);
+        options.max_attempts = 0;
+        options.ca_bundle = "/nonexistent/ca.pem";
+        CHECK(tcr_client_new(&options, &client, &error) == TCR_INVALID_ARGUMENT && contains(error, "ca_bundle"));
+        tcr_string_free(error);
+        options.ca_bundle = NULL;
+        options.proxy = "socks5://127.0.0.1:1";
+        CHECK(tcr_client_new(&options, &client, &error) == TCR_INVALID_ARGUMENT && contains(error, "proxy"));
+        tcr_string_free(error);
+    }
+}
+
 static void test_free_functions_accept_null(void) {
     tcr_modify_instance_token_response zeroed = {0};
     tcr_client_free(NULL);
@@ -445,6 +567,7 @@ int main(void) {
     test_bad_options();
     test_transport_failures();
     test_threads_share_one_client();
+    test_resilience_options();
 
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

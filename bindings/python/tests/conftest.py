@@ -1,4 +1,5 @@
 """Fixtures: a fresh tcr-emulator per test, and helpers to read it."""
+import contextlib
 import json
 import os
 import pathlib
@@ -35,20 +36,27 @@ class Emulator:
         self._call("POST", "/_emulator/fault?" + query)
 
 
-@pytest.fixture()
-def emulator():
+@contextlib.contextmanager
+def spawn_emulator(*extra: str):
+    """A tcr-emulator with the test keys and token; stopped on exit."""
     binary = os.environ.get("TCR_EMULATOR", str(ROOT / "target" / "release" / "tcr-emulator"))
     proc = subprocess.Popen(
         [binary, "--key", f"{SECRET_ID}:{SECRET_KEY}", "--key", f"{TEMP_ID}:{TEMP_KEY}:{TEMP_TOKEN}",
-         "--token", f"{REGISTRY}:{TOKEN}:on", "--rate", "0"],
+         "--token", f"{REGISTRY}:{TOKEN}:on", "--rate", "0", *extra],
         stdout=subprocess.PIPE, text=True)
     try:
         url = proc.stdout.readline().strip()
-        assert url.startswith("http://127.0.0.1:"), url
+        assert url.startswith(("http://127.0.0.1:", "https://127.0.0.1:")), url
         yield Emulator(url)
     finally:
         proc.kill()
         proc.wait(timeout=10)
+
+
+@pytest.fixture()
+def emulator():
+    with spawn_emulator() as emu:
+        yield emu
 
 
 @pytest.fixture()
