@@ -20,7 +20,7 @@ LINK_TCR   := -L$(RELEASE) -ltcr -Wl,-rpath,$(CURDIR)/$(RELEASE)
 DEMO_ID    := AKIDEMULATOR0000000000000000000000000
 DEMO_KEY   := EmulatorDemoSecretKey000000000000
 
-.PHONY: all build demo test check-deps test-rust test-c test-python python-install test-go test-sdk check-header check-vectors vectors venv bench-emulator bench-quick clean
+.PHONY: all build demo test check-deps test-rust test-c test-python python-install test-go test-sdk check-header check-vectors vectors venv bench-emulator bench-quick bench-retries clean
 
 all: build build/modify_instance_token
 
@@ -147,6 +147,9 @@ bench-quick: build build/bench_calls
 	  build/bench_calls 5000; \
 	  PYTHONPATH=bindings/python/src $(PYTHON) benches/quick/calls.py 5000; \
 	  cd bindings/go && go test -run "^$$" -bench ModifyInstanceToken -benchtime 5000x . | grep calls/s'
+
+bench-retries: build
+	$(CARGO) bench --features emulator --bench retry_timings
 
 bench-emulator: build
 	$(CARGO) bench --features emulator --bench emulator_throughput
