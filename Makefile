@@ -20,7 +20,7 @@ LINK_TCR   := -L$(RELEASE) -ltcr -Wl,-rpath,$(CURDIR)/$(RELEASE)
 DEMO_ID    := AKIDEMULATOR0000000000000000000000000
 DEMO_KEY   := EmulatorDemoSecretKey000000000000
 
-.PHONY: all build demo test check-deps test-rust test-c test-python python-install test-go test-sdk check-header check-vectors vectors venv bench-emulator bench-quick bench-retries clean
+.PHONY: all build demo test check-fmt check-deps test-rust test-c test-python python-install test-go test-sdk check-header check-vectors vectors venv bench-emulator bench-quick bench-retries clean
 
 all: build build/modify_instance_token
 
@@ -70,11 +70,15 @@ demo: build build/modify_instance_token
 	    t=s[\"registries\"][\"tcr-12345\"][\"2ab3af0d-893d-423f-91b1-27713566f95f\"]; \
 	    print(\"enabled=%s desc=%r\" % (t[\"enabled\"], t[\"desc\"]))" $$TCR_EMULATOR_URL'
 
-test: check-deps test-rust check-header test-c test-sdk check-vectors test-python test-go
+test: check-fmt check-deps test-rust check-header test-c test-sdk check-vectors test-python test-go
 	@echo "make test: all suites passed"
 
 test-rust: build
 	$(CARGO) test --release --features emulator
+
+# One formatting for the Rust sources (rustfmt's defaults).
+check-fmt:
+	$(CARGO) fmt --check
 
 # TLS is rustls only: no OpenSSL or native-tls anywhere in the dependency tree.
 check-deps:

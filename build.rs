@@ -10,7 +10,8 @@ fn main() {
     println!("cargo:rerun-if-changed=Cargo.toml");
     println!("cargo:rerun-if-changed=include/tcr.h");
 
-    let mut config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("cbindgen.toml is valid");
+    let mut config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml"))
+        .expect("cbindgen.toml is valid");
     let major = env("CARGO_PKG_VERSION_MAJOR");
     let minor = env("CARGO_PKG_VERSION_MINOR");
     let patch = env("CARGO_PKG_VERSION_PATCH");

@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tcr::{Client, ClientOptions, ModifyInstanceToken};
+use tcr::{Client, ClientOptions, ModifyInstanceToken, Sources};
 
 const RUN: Duration = Duration::from_secs(3);
 
@@ -22,14 +22,19 @@ fn start(extra: &[&str]) -> (std::process::Child, String) {
         .spawn()
         .expect("tcr-emulator starts");
     let mut url = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut url).unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut url)
+        .unwrap();
     (child, url.trim().to_owned())
 }
 
 fn client(url: &str) -> Client {
     Client::new(&ClientOptions {
-        secret_id: Some("AKIDBENCH"),
-        secret_key: Some("bench-key"),
+        credentials: Sources {
+            secret_id: Some("AKIDBENCH"),
+            secret_key: Some("bench-key"),
+            ..Default::default()
+        },
         region: Some("ap-guangzhou"),
         endpoint: Some(url),
         rate_limit: Some(0.0),
@@ -51,23 +56,36 @@ fn request<'a>() -> ModifyInstanceToken<'a> {
 /// skew window) over `connections` keep-alive connections from one thread.
 fn measure_wrk(connections: usize) -> Option<f64> {
     let (mut child, url) = start(&[]);
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
     let signed = client(&url).signed_request(&request(), now).unwrap();
     let mut lua = String::from("wrk.method = \"POST\"\n");
-    lua.push_str(&format!("wrk.body = {:?}\n", String::from_utf8(signed.body.clone()).unwrap()));
+    lua.push_str(&format!(
+        "wrk.body = {:?}\n",
+        String::from_utf8(signed.body.clone()).unwrap()
+    ));
     for (name, value) in &signed.headers {
         lua.push_str(&format!("wrk.headers[{name:?}] = {value:?}\n"));
     }
     let script = std::env::temp_dir().join(format!("tcr-wrk-{}.lua", std::process::id()));
     std::fs::write(&script, lua).unwrap();
     let output = Command::new("wrk")
-        .args(["-t1", &format!("-c{connections}"), &format!("-d{}s", RUN.as_secs()), "-s"])
+        .args([
+            "-t1",
+            &format!("-c{connections}"),
+            &format!("-d{}s", RUN.as_secs()),
+            "-s",
+        ])
         .arg(&script)
         .arg(format!("{url}/"))
         .output();
     let _ = std::fs::remove_file(&script);
     // Every replayed request must have been accepted, or the figure is void.
-    let stats = reqwest::blocking::get(format!("{url}/_emulator/stats")).and_then(|r| r.text()).unwrap_or_default();
+    let stats = reqwest::blocking::get(format!("{url}/_emulator/stats"))
+        .and_then(|r| r.text())
+        .unwrap_or_default();
     let _ = child.kill();
     let _ = child.wait();
     let output = output.ok()?;
@@ -92,7 +110,9 @@ fn measure(threads: usize, extra: &[&str]) -> f64 {
             std::thread::spawn(move || {
                 let request = request();
                 while !stop.load(Ordering::Relaxed) {
-                    client.modify_instance_token(&request).expect("the emulator accepts every request");
+                    client
+                        .modify_instance_token(&request)
+                        .expect("the emulator accepts every request");
                     done.fetch_add(1, Ordering::Relaxed);
                 }
             })
@@ -111,7 +131,10 @@ fn measure(threads: usize, extra: &[&str]) -> f64 {
 }
 
 fn main() {
-    println!("tcr-emulator on loopback, driven by libtcr's client ({}s per row)", RUN.as_secs());
+    println!(
+        "tcr-emulator on loopback, driven by libtcr's client ({}s per row)",
+        RUN.as_secs()
+    );
     println!("{:<28} {:>12}", "mode", "requests/s");
     for (threads, extra, label) in [
         (1, &[][..], "verify, 1 thread"),
@@ -123,8 +146,15 @@ fn main() {
     }
     for connections in [1, 8] {
         match measure_wrk(connections) {
-            Some(rate) => println!("{:<28} {rate:>12.0}", format!("verify, wrk -t1 -c{connections}")),
-            None => println!("{:<28} {:>12}", format!("verify, wrk -t1 -c{connections}"), "(no wrk)"),
+            Some(rate) => println!(
+                "{:<28} {rate:>12.0}",
+                format!("verify, wrk -t1 -c{connections}")
+            ),
+            None => println!(
+                "{:<28} {:>12}",
+                format!("verify, wrk -t1 -c{connections}"),
+                "(no wrk)"
+            ),
         }
     }
 }

@@ -39,16 +39,25 @@ impl ModifyInstanceToken<'_> {
         check_id("token_id", self.token_id)?;
         if let Some(desc) = self.desc {
             if desc.chars().count() > MAX_DESC_CHARS {
-                return Err(Error::invalid("desc", format!("is longer than {MAX_DESC_CHARS} characters")));
+                return Err(Error::invalid(
+                    "desc",
+                    format!("is longer than {MAX_DESC_CHARS} characters"),
+                ));
             }
             if let Some(pos) = desc.chars().position(char::is_control) {
-                return Err(Error::invalid("desc", format!("has a control character at character {pos}")));
+                return Err(Error::invalid(
+                    "desc",
+                    format!("has a control character at character {pos}"),
+                ));
             }
         }
         match self.modify_flag {
             Some(MODIFY_FLAG_DESC) => {
                 if self.desc.is_none() {
-                    return Err(Error::invalid("desc", "is required when modify_flag is 1 (modify the description)"));
+                    return Err(Error::invalid(
+                        "desc",
+                        "is required when modify_flag is 1 (modify the description)",
+                    ));
                 }
             }
             Some(MODIFY_FLAG_ENABLE) | None => {
@@ -60,7 +69,10 @@ impl ModifyInstanceToken<'_> {
                 }
             }
             Some(other) => {
-                return Err(Error::invalid("modify_flag", format!("must be 1 or 2, got {other}")));
+                return Err(Error::invalid(
+                    "modify_flag",
+                    format!("must be 1 or 2, got {other}"),
+                ));
             }
         }
         Ok(())
@@ -75,7 +87,11 @@ impl ModifyInstanceToken<'_> {
         out.extend_from_slice(b", \"RegistryId\": ");
         write_json_string(out, self.registry_id);
         if let Some(enable) = self.enable {
-            out.extend_from_slice(if enable { b", \"Enable\": true" } else { b", \"Enable\": false" });
+            out.extend_from_slice(if enable {
+                b", \"Enable\": true"
+            } else {
+                b", \"Enable\": false"
+            });
         }
         if let Some(desc) = self.desc {
             out.extend_from_slice(b", \"Desc\": ");
@@ -89,7 +105,11 @@ impl ModifyInstanceToken<'_> {
     }
 
     pub fn to_json(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(96 + self.token_id.len() + self.registry_id.len() + self.desc.map_or(0, |d| d.len() * 6));
+        let mut out = Vec::with_capacity(
+            96 + self.token_id.len()
+                + self.registry_id.len()
+                + self.desc.map_or(0, |d| d.len() * 6),
+        );
         self.write_json(&mut out);
         out
     }
@@ -100,10 +120,19 @@ fn check_id(field: &'static str, value: &str) -> Result<(), Error> {
         return Err(Error::invalid(field, "is required and must not be empty"));
     }
     if value.len() > MAX_ID_LEN {
-        return Err(Error::invalid(field, format!("is longer than {MAX_ID_LEN} bytes")));
+        return Err(Error::invalid(
+            field,
+            format!("is longer than {MAX_ID_LEN} bytes"),
+        ));
     }
-    if let Some(pos) = value.chars().position(|c| c.is_control() || c.is_whitespace()) {
-        return Err(Error::invalid(field, format!("has a control or space character at character {pos}")));
+    if let Some(pos) = value
+        .chars()
+        .position(|c| c.is_control() || c.is_whitespace())
+    {
+        return Err(Error::invalid(
+            field,
+            format!("has a control or space character at character {pos}"),
+        ));
     }
     Ok(())
 }
@@ -194,8 +223,11 @@ pub fn parse_reply(http_status: u16, body: &[u8]) -> Result<ModifyInstanceTokenR
     if http_status != 200 {
         return Err(protocol("unexpected HTTP status"));
     }
-    let envelope: Envelope = serde_json::from_slice(body).map_err(|_| protocol("reply is not the expected JSON"))?;
-    let reply = envelope.response.ok_or_else(|| protocol("reply has no Response object"))?;
+    let envelope: Envelope =
+        serde_json::from_slice(body).map_err(|_| protocol("reply is not the expected JSON"))?;
+    let reply = envelope
+        .response
+        .ok_or_else(|| protocol("reply has no Response object"))?;
     if let Some(error) = reply.error {
         return Err(Error::Api(ApiError {
             code: error.code,
@@ -204,7 +236,9 @@ pub fn parse_reply(http_status: u16, body: &[u8]) -> Result<ModifyInstanceTokenR
             http_status,
         }));
     }
-    let request_id = reply.request_id.ok_or_else(|| protocol("reply has no Response.RequestId"))?;
+    let request_id = reply
+        .request_id
+        .ok_or_else(|| protocol("reply has no Response.RequestId"))?;
     Ok(ModifyInstanceTokenResponse {
         request_id,
         http_status,
@@ -249,15 +283,70 @@ mod tests {
     fn validation_rules() {
         assert!(req().validate().is_ok());
         let cases: Vec<(ModifyInstanceToken, &str)> = vec![
-            (ModifyInstanceToken { registry_id: "", ..req() }, "registry_id"),
-            (ModifyInstanceToken { token_id: "", ..req() }, "token_id"),
-            (ModifyInstanceToken { token_id: "a b", ..req() }, "token_id"),
-            (ModifyInstanceToken { modify_flag: Some(3), ..req() }, "modify_flag"),
-            (ModifyInstanceToken { modify_flag: Some(0), ..req() }, "modify_flag"),
-            (ModifyInstanceToken { modify_flag: Some(1), ..req() }, "desc"),
-            (ModifyInstanceToken { enable: None, ..req() }, "enable"),
-            (ModifyInstanceToken { enable: None, modify_flag: Some(2), ..req() }, "enable"),
-            (ModifyInstanceToken { desc: Some("a\u{1}"), ..req() }, "desc"),
+            (
+                ModifyInstanceToken {
+                    registry_id: "",
+                    ..req()
+                },
+                "registry_id",
+            ),
+            (
+                ModifyInstanceToken {
+                    token_id: "",
+                    ..req()
+                },
+                "token_id",
+            ),
+            (
+                ModifyInstanceToken {
+                    token_id: "a b",
+                    ..req()
+                },
+                "token_id",
+            ),
+            (
+                ModifyInstanceToken {
+                    modify_flag: Some(3),
+                    ..req()
+                },
+                "modify_flag",
+            ),
+            (
+                ModifyInstanceToken {
+                    modify_flag: Some(0),
+                    ..req()
+                },
+                "modify_flag",
+            ),
+            (
+                ModifyInstanceToken {
+                    modify_flag: Some(1),
+                    ..req()
+                },
+                "desc",
+            ),
+            (
+                ModifyInstanceToken {
+                    enable: None,
+                    ..req()
+                },
+                "enable",
+            ),
+            (
+                ModifyInstanceToken {
+                    enable: None,
+                    modify_flag: Some(2),
+                    ..req()
+                },
+                "enable",
+            ),
+            (
+                ModifyInstanceToken {
+                    desc: Some("a\u{1}"),
+                    ..req()
+                },
+                "desc",
+            ),
         ];
         for (r, field) in cases {
             match r.validate() {
@@ -266,13 +355,35 @@ mod tests {
             }
         }
         let long = "x".repeat(MAX_ID_LEN + 1);
-        assert!(ModifyInstanceToken { registry_id: &long, ..req() }.validate().is_err());
+        assert!(ModifyInstanceToken {
+            registry_id: &long,
+            ..req()
+        }
+        .validate()
+        .is_err());
         let desc = "描".repeat(MAX_DESC_CHARS);
-        assert!(ModifyInstanceToken { desc: Some(&desc), ..req() }.validate().is_ok());
+        assert!(ModifyInstanceToken {
+            desc: Some(&desc),
+            ..req()
+        }
+        .validate()
+        .is_ok());
         let desc = "描".repeat(MAX_DESC_CHARS + 1);
-        assert!(ModifyInstanceToken { desc: Some(&desc), ..req() }.validate().is_err());
+        assert!(ModifyInstanceToken {
+            desc: Some(&desc),
+            ..req()
+        }
+        .validate()
+        .is_err());
         // An empty description is a value: it clears the description.
-        assert!(ModifyInstanceToken { desc: Some(""), modify_flag: Some(1), enable: None, ..req() }.validate().is_ok());
+        assert!(ModifyInstanceToken {
+            desc: Some(""),
+            modify_flag: Some(1),
+            enable: None,
+            ..req()
+        }
+        .validate()
+        .is_ok());
     }
 
     #[test]
@@ -288,14 +399,25 @@ mod tests {
             other => panic!("{other:?}"),
         }
         for (status, body, what) in [
-            (502, &b"<html>bad gateway</html>"[..], "unexpected HTTP status"),
+            (
+                502,
+                &b"<html>bad gateway</html>"[..],
+                "unexpected HTTP status",
+            ),
             (200, b"not json", "not the expected JSON"),
             (200, b"{}", "no Response object"),
             (200, br#"{"Response":{}}"#, "no Response.RequestId"),
-            (200, br#"{"Response":{"Error":{"Code":5}}}"#, "not the expected JSON"),
+            (
+                200,
+                br#"{"Response":{"Error":{"Code":5}}}"#,
+                "not the expected JSON",
+            ),
         ] {
             match parse_reply(status, body) {
-                Err(Error::Protocol { http_status, message }) => {
+                Err(Error::Protocol {
+                    http_status,
+                    message,
+                }) => {
                     assert_eq!(http_status, status);
                     assert!(message.contains(what), "{message}");
                     assert!(message.contains(&body_excerpt(body)), "{message}");

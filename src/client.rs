@@ -44,7 +44,16 @@ impl std::fmt::Debug for SignedRequest {
         let headers: Vec<(&str, &str)> = self
             .headers
             .iter()
-            .map(|(n, v)| (*n, if SENSITIVE_HEADERS.contains(n) { "<redacted>" } else { v.as_str() }))
+            .map(|(n, v)| {
+                (
+                    *n,
+                    if SENSITIVE_HEADERS.contains(n) {
+                        "<redacted>"
+                    } else {
+                        v.as_str()
+                    },
+                )
+            })
             .collect();
         f.debug_struct("SignedRequest")
             .field("url", &self.url)
@@ -58,18 +67,8 @@ impl std::fmt::Debug for SignedRequest {
 /// default). Strings are borrowed; the client copies what it keeps.
 #[derive(Clone, Default)]
 pub struct ClientOptions<'a> {
-    /// Explicit credentials: the first source of the chain (see [`crate::credential::resolve`]).
-    pub secret_id: Option<&'a str>,
-    pub secret_key: Option<&'a str>,
-    pub session_token: Option<&'a str>,
-    /// Section of the profile file (else `TENCENTCLOUD_PROFILE`, else `default`).
-    pub profile: Option<&'a str>,
-    /// Profile file (else `TENCENTCLOUD_CREDENTIALS_FILE`, else `~/.tencentcloud/credentials`).
-    pub credentials_file: Option<&'a str>,
-    /// Base URL of the CVM metadata service (default `http://metadata.tencentyun.com`).
-    pub metadata_url: Option<&'a str>,
-    /// Do not try the CVM instance role.
-    pub disable_metadata: bool,
+    /// Where credentials come from (see [`crate::credential::resolve`]).
+    pub credentials: Sources<'a>,
     /// Region, e.g. `ap-guangzhou`; else `TENCENTCLOUD_REGION`. Required.
     pub region: Option<&'a str>,
     /// `host`, `host:port` or an `http://` / `https://` URL. Default
@@ -109,7 +108,7 @@ pub struct ClientOptions<'a> {
 impl std::fmt::Debug for ClientOptions<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientOptions")
-            .field("credentials", &self.sources())
+            .field("credentials", &self.credentials)
             .field("region", &self.region)
             .field("endpoint", &self.endpoint)
             .field("regional_endpoint", &self.regional_endpoint)
@@ -123,23 +122,12 @@ impl std::fmt::Debug for ClientOptions<'_> {
             .field("proxy", &self.proxy)
             .field("ignore_proxy_env", &self.ignore_proxy_env)
             .field("ca_bundle", &self.ca_bundle)
-            .field("danger_accept_invalid_certs", &self.danger_accept_invalid_certs)
+            .field(
+                "danger_accept_invalid_certs",
+                &self.danger_accept_invalid_certs,
+            )
             .field("log", &self.log.is_some())
             .finish()
-    }
-}
-
-impl<'a> ClientOptions<'a> {
-    fn sources(&self) -> Sources<'a> {
-        Sources {
-            secret_id: self.secret_id,
-            secret_key: self.secret_key,
-            session_token: self.session_token,
-            profile: self.profile,
-            credentials_file: self.credentials_file,
-            metadata_url: self.metadata_url,
-            disable_metadata: self.disable_metadata,
-        }
     }
 }
 
@@ -202,10 +190,18 @@ impl Client {
         let logger = Logger::new(options.log.clone(), env);
         let env_region = env("TENCENTCLOUD_REGION").filter(|r| !r.is_empty());
         let region = options.region.or(env_region.as_deref()).ok_or_else(|| {
-            Error::invalid("region", "is required: set it, or TENCENTCLOUD_REGION (e.g. \"ap-guangzhou\")")
+            Error::invalid(
+                "region",
+                "is required: set it, or TENCENTCLOUD_REGION (e.g. \"ap-guangzhou\")",
+            )
         })?;
         config::check_region(region)?;
-        let endpoint = config::resolve_endpoint(options.endpoint, options.regional_endpoint, options.root_domain, region)?;
+        let endpoint = config::resolve_endpoint(
+            options.endpoint,
+            options.regional_endpoint,
+            options.root_domain,
+            region,
+        )?;
         let language = options.language.map(Language::parse).transpose()?;
         let timeout = config::check_timeout(options.timeout)?;
         let connect_timeout = config::check_connect_timeout(options.connect_timeout, timeout)?;
@@ -240,14 +236,21 @@ impl Client {
             ));
             builder = builder.danger_accept_invalid_certs(true);
         }
-        let http = builder
-            .build()
-            .map_err(|e| Error::Internal(format!("could not build the HTTP client: {}", error_chain(&e))))?;
+        let http = builder.build().map_err(|e| {
+            Error::Internal(format!(
+                "could not build the HTTP client: {}",
+                error_chain(&e)
+            ))
+        })?;
         // Credentials last: only when every other option is valid may the
         // chain reach the metadata service.
-        let credentials = credential::resolve(&options.sources(), env)?;
+        let credentials = credential::resolve(&options.credentials, env)?;
         if logger.debug_enabled() {
-            logger.debug(&format!("tcr: client for {} in {region}, credentials from {}", endpoint.url, credentials.source()));
+            logger.debug(&format!(
+                "tcr: client for {} in {region}, credentials from {}",
+                endpoint.url,
+                credentials.source()
+            ));
         }
         Ok(Client {
             http,
@@ -279,7 +282,10 @@ impl Client {
     /// The request is validated first; an invalid one is never sent.
     /// Repeating a call is safe: it sets a state rather than changing one,
     /// which is why failed attempts may be retried.
-    pub fn modify_instance_token(&self, request: &ModifyInstanceToken<'_>) -> Result<ModifyInstanceTokenResponse, Error> {
+    pub fn modify_instance_token(
+        &self,
+        request: &ModifyInstanceToken<'_>,
+    ) -> Result<ModifyInstanceTokenResponse, Error> {
         self.execute(request, None).result
     }
 
@@ -317,7 +323,10 @@ impl Client {
         loop {
             if let Some(limiter) = &self.limiter {
                 if let Err(e) = limiter.acquire(deadline) {
-                    return Outcome { result: Err(e), attempts: attempt };
+                    return Outcome {
+                        result: Err(e),
+                        attempts: attempt,
+                    };
                 }
             }
             attempt += 1;
@@ -329,39 +338,67 @@ impl Client {
             let (error, arrived) = match result {
                 Ok(mut reply) => {
                     reply.attempts = attempt;
-                    return Outcome { result: Ok(reply), attempts: attempt };
+                    return Outcome {
+                        result: Ok(reply),
+                        attempts: attempt,
+                    };
                 }
                 Err(failure) => failure,
             };
             let base = match &error {
                 Error::Network(_) if !arrived => NETWORK_BACKOFF,
                 Error::Api(api) if is_rate_limited(&api.code) => RATE_LIMITED_BACKOFF,
-                _ => return Outcome { result: Err(error), attempts: attempt },
+                _ => {
+                    return Outcome {
+                        result: Err(error),
+                        attempts: attempt,
+                    }
+                }
             };
             if attempt >= self.max_attempts {
-                return Outcome { result: Err(error), attempts: attempt };
+                return Outcome {
+                    result: Err(error),
+                    attempts: attempt,
+                };
             }
-            let ceiling = base.saturating_mul(1 << (attempt - 1).min(16)).min(MAX_BACKOFF);
+            let ceiling = base
+                .saturating_mul(1 << (attempt - 1).min(16))
+                .min(MAX_BACKOFF);
             let pause = jitter.below(ceiling);
             if Instant::now() + pause >= deadline {
-                return Outcome { result: Err(error), attempts: attempt };
+                return Outcome {
+                    result: Err(error),
+                    attempts: attempt,
+                };
             }
             std::thread::sleep(pause);
         }
     }
 
     /// One HTTP attempt, signed now. `Err((error, reply_arrived))`.
-    fn attempt(&self, body: &[u8], deadline: Instant) -> Result<ModifyInstanceTokenResponse, (Error, bool)> {
+    fn attempt(
+        &self,
+        body: &[u8],
+        deadline: Instant,
+    ) -> Result<ModifyInstanceTokenResponse, (Error, bool)> {
         let remaining = deadline.saturating_duration_since(Instant::now());
         if remaining < Duration::from_millis(1) {
-            return Err((Error::Timeout("the call's timeout ran out before this attempt".into()), false));
+            return Err((
+                Error::Timeout("the call's timeout ran out before this attempt".into()),
+                false,
+            ));
         }
         let credential = self.credentials.current().map_err(|e| (e, false))?;
         let signed = self.sign(&credential, body.to_vec(), now());
         self.send(signed, remaining)
     }
 
-    fn log_attempt(&self, attempt: u32, took: Duration, result: &Result<ModifyInstanceTokenResponse, (Error, bool)>) {
+    fn log_attempt(
+        &self,
+        attempt: u32,
+        took: Duration,
+        result: &Result<ModifyInstanceTokenResponse, (Error, bool)>,
+    ) {
         let head = format!(
             "tcr: action={} endpoint={} attempt={attempt}/{} duration_ms={:.1}",
             api::ACTION,
@@ -370,12 +407,20 @@ impl Client {
             took.as_secs_f64() * 1000.0
         );
         let line = match result {
-            Ok(reply) => format!("{head} status=TCR_OK http={} request_id={}", reply.http_status, reply.request_id),
+            Ok(reply) => format!(
+                "{head} status=TCR_OK http={} request_id={}",
+                reply.http_status, reply.request_id
+            ),
             Err((Error::Api(api), _)) => format!(
                 "{head} status=TCR_API_ERROR http={} code={} request_id={}",
                 api.http_status, api.code, api.request_id
             ),
-            Err((error, _)) => format!("{head} status={} http={} error={:?}", status_name(error), error.http_status(), error.to_string()),
+            Err((error, _)) => format!(
+                "{head} status={} http={} error={:?}",
+                status_name(error),
+                error.http_status(),
+                error.to_string()
+            ),
         };
         self.logger.debug(&line);
     }
@@ -384,7 +429,11 @@ impl Client {
     /// [`Client::modify_instance_token`] would send at `timestamp`: the URL,
     /// every header in order, and the body. Useful for dry runs and for
     /// comparing with other clients.
-    pub fn signed_request(&self, request: &ModifyInstanceToken<'_>, timestamp: i64) -> Result<SignedRequest, Error> {
+    pub fn signed_request(
+        &self,
+        request: &ModifyInstanceToken<'_>,
+        timestamp: i64,
+    ) -> Result<SignedRequest, Error> {
         request.validate()?;
         let credential = self.credentials.current()?;
         Ok(self.sign(&credential, request.to_json(), timestamp))
@@ -426,27 +475,46 @@ impl Client {
         }
     }
 
-    fn send(&self, signed: SignedRequest, timeout: Duration) -> Result<ModifyInstanceTokenResponse, (Error, bool)> {
+    fn send(
+        &self,
+        signed: SignedRequest,
+        timeout: Duration,
+    ) -> Result<ModifyInstanceTokenResponse, (Error, bool)> {
         let mut builder = self.http.post(&signed.url).timeout(timeout);
         for (name, value) in &signed.headers {
-            let mut value = reqwest::header::HeaderValue::from_str(value)
-                .map_err(|_| (Error::Internal(format!("header {name} has a value that cannot be sent")), false))?;
+            let mut value = reqwest::header::HeaderValue::from_str(value).map_err(|_| {
+                (
+                    Error::Internal(format!("header {name} has a value that cannot be sent")),
+                    false,
+                )
+            })?;
             // Marked sensitive so the HTTP stack never prints it.
             value.set_sensitive(SENSITIVE_HEADERS.contains(name));
             builder = builder.header(*name, value);
         }
-        let response = builder.body(signed.body).send().map_err(|e| (self.transport_error(&e), false))?;
+        let response = builder
+            .body(signed.body)
+            .send()
+            .map_err(|e| (self.transport_error(&e), false))?;
         let status = response.status().as_u16();
-        let bytes = response.bytes().map_err(|e| (self.transport_error(&e), true))?;
+        let bytes = response
+            .bytes()
+            .map_err(|e| (self.transport_error(&e), true))?;
         api::parse_reply(status, &bytes).map_err(|e| (e, true))
     }
 
     fn transport_error(&self, e: &reqwest::Error) -> Error {
         let detail = error_chain(e);
         if e.is_timeout() || detail.contains("timed out") {
-            Error::Timeout(format!("no complete reply from {} in time: {detail}", self.endpoint.url))
+            Error::Timeout(format!(
+                "no complete reply from {} in time: {detail}",
+                self.endpoint.url
+            ))
         } else if e.is_connect() {
-            Error::Network(format!("could not connect to {}: {detail}", self.endpoint.url))
+            Error::Network(format!(
+                "could not connect to {}: {detail}",
+                self.endpoint.url
+            ))
         } else {
             Error::Network(format!("request to {} failed: {detail}", self.endpoint.url))
         }
@@ -475,24 +543,38 @@ pub fn is_rate_limited(code: &str) -> bool {
 fn proxy(url: &str, ignore_env: bool, env: Env<'_>) -> Result<reqwest::Proxy, Error> {
     let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
     if !matches!(scheme.as_deref(), Some("http") | Some("https")) {
-        return Err(Error::invalid("proxy", "must be an http:// or https:// URL"));
+        return Err(Error::invalid(
+            "proxy",
+            "must be an http:// or https:// URL",
+        ));
     }
-    let proxy = reqwest::Proxy::all(url).map_err(|_| Error::invalid("proxy", "is not a valid URL"))?;
+    let proxy =
+        reqwest::Proxy::all(url).map_err(|_| Error::invalid("proxy", "is not a valid URL"))?;
     let no_proxy = if ignore_env {
         None
     } else {
-        env("NO_PROXY").or_else(|| env("no_proxy")).and_then(|v| reqwest::NoProxy::from_string(&v))
+        env("NO_PROXY")
+            .or_else(|| env("no_proxy"))
+            .and_then(|v| reqwest::NoProxy::from_string(&v))
     };
     Ok(proxy.no_proxy(no_proxy))
 }
 
 /// The certificates of a PEM bundle, added to the built-in roots.
 fn ca_bundle(path: &str) -> Result<Vec<reqwest::Certificate>, Error> {
-    let pem = std::fs::read(path).map_err(|e| Error::invalid("ca_bundle", format!("cannot read {path}: {e}")))?;
-    let certificates = reqwest::Certificate::from_pem_bundle(&pem)
-        .map_err(|_| Error::invalid("ca_bundle", format!("{path} is not a PEM certificate bundle")))?;
+    let pem = std::fs::read(path)
+        .map_err(|e| Error::invalid("ca_bundle", format!("cannot read {path}: {e}")))?;
+    let certificates = reqwest::Certificate::from_pem_bundle(&pem).map_err(|_| {
+        Error::invalid(
+            "ca_bundle",
+            format!("{path} is not a PEM certificate bundle"),
+        )
+    })?;
     if certificates.is_empty() {
-        return Err(Error::invalid("ca_bundle", format!("{path} holds no PEM certificate")));
+        return Err(Error::invalid(
+            "ca_bundle",
+            format!("{path} holds no PEM certificate"),
+        ));
     }
     Ok(certificates)
 }
@@ -506,7 +588,11 @@ impl Jitter {
         use std::hash::{Hash, Hasher};
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         std::thread::current().id().hash(&mut hasher);
-        SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0).hash(&mut hasher);
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0)
+            .hash(&mut hasher);
         Jitter(hasher.finish() | 1)
     }
 
@@ -549,8 +635,7 @@ mod tests {
 
     fn options<'a>() -> ClientOptions<'a> {
         ClientOptions {
-            secret_id: Some("AKIDexample"),
-            secret_key: Some("secret-key-value"),
+            credentials: Sources::explicit("AKIDexample", "secret-key-value"),
             region: Some("ap-guangzhou"),
             ..Default::default()
         }
@@ -572,20 +657,105 @@ mod tests {
     #[test]
     fn bad_options_are_rejected_before_anything_is_sent() {
         let cases: Vec<(ClientOptions, &str)> = vec![
-            (ClientOptions { region: Some(""), ..options() }, "region"),
-            (ClientOptions { endpoint: Some("ftp://x"), ..options() }, "endpoint"),
-            (ClientOptions { endpoint: Some("h"), regional_endpoint: true, ..options() }, "endpoint"),
-            (ClientOptions { root_domain: Some("bad domain"), ..options() }, "root_domain"),
-            (ClientOptions { language: Some("de-DE"), ..options() }, "language"),
-            (ClientOptions { timeout: Some(Duration::ZERO), ..options() }, "timeout"),
-            (ClientOptions { connect_timeout: Some(Duration::from_secs(601)), ..options() }, "connect_timeout"),
-            (ClientOptions { max_attempts: Some(0), ..options() }, "max_attempts"),
-            (ClientOptions { rate_limit: Some(-2.0), ..options() }, "rate_limit"),
-            (ClientOptions { rate_burst: Some(0), ..options() }, "rate_burst"),
-            (ClientOptions { proxy: Some("socks5://127.0.0.1:1080"), ..options() }, "proxy"),
-            (ClientOptions { proxy: Some("not a url"), ..options() }, "proxy"),
-            (ClientOptions { ca_bundle: Some("/nonexistent/ca.pem"), ..options() }, "ca_bundle"),
-            (ClientOptions { ca_bundle: Some("Cargo.toml"), ..options() }, "ca_bundle"),
+            (
+                ClientOptions {
+                    region: Some(""),
+                    ..options()
+                },
+                "region",
+            ),
+            (
+                ClientOptions {
+                    endpoint: Some("ftp://x"),
+                    ..options()
+                },
+                "endpoint",
+            ),
+            (
+                ClientOptions {
+                    endpoint: Some("h"),
+                    regional_endpoint: true,
+                    ..options()
+                },
+                "endpoint",
+            ),
+            (
+                ClientOptions {
+                    root_domain: Some("bad domain"),
+                    ..options()
+                },
+                "root_domain",
+            ),
+            (
+                ClientOptions {
+                    language: Some("de-DE"),
+                    ..options()
+                },
+                "language",
+            ),
+            (
+                ClientOptions {
+                    timeout: Some(Duration::ZERO),
+                    ..options()
+                },
+                "timeout",
+            ),
+            (
+                ClientOptions {
+                    connect_timeout: Some(Duration::from_secs(601)),
+                    ..options()
+                },
+                "connect_timeout",
+            ),
+            (
+                ClientOptions {
+                    max_attempts: Some(0),
+                    ..options()
+                },
+                "max_attempts",
+            ),
+            (
+                ClientOptions {
+                    rate_limit: Some(-2.0),
+                    ..options()
+                },
+                "rate_limit",
+            ),
+            (
+                ClientOptions {
+                    rate_burst: Some(0),
+                    ..options()
+                },
+                "rate_burst",
+            ),
+            (
+                ClientOptions {
+                    proxy: Some("socks5://127.0.0.1:1080"),
+                    ..options()
+                },
+                "proxy",
+            ),
+            (
+                ClientOptions {
+                    proxy: Some("not a url"),
+                    ..options()
+                },
+                "proxy",
+            ),
+            (
+                ClientOptions {
+                    ca_bundle: Some("/nonexistent/ca.pem"),
+                    ..options()
+                },
+                "ca_bundle",
+            ),
+            (
+                ClientOptions {
+                    ca_bundle: Some("Cargo.toml"),
+                    ..options()
+                },
+                "ca_bundle",
+            ),
         ];
         for (opts, field) in cases {
             match Client::new(&opts) {
@@ -593,25 +763,52 @@ mod tests {
                 other => panic!("{field}: {other:?}"),
             }
         }
-        assert!(matches!(Client::new(&ClientOptions { secret_key: Some(""), ..options() }), Err(Error::Credentials(_))));
+        let empty_key = ClientOptions {
+            credentials: Sources::explicit("AKIDexample", ""),
+            ..options()
+        };
+        assert!(matches!(
+            Client::new(&empty_key),
+            Err(Error::Credentials(_))
+        ));
     }
 
     #[test]
     fn region_comes_from_the_environment_when_not_set() {
         let env = |name: &str| (name == "TENCENTCLOUD_REGION").then(|| "ap-shanghai".to_owned());
-        let client = Client::new_with_env(&ClientOptions { region: None, ..options() }, &env).unwrap();
+        let client = Client::new_with_env(
+            &ClientOptions {
+                region: None,
+                ..options()
+            },
+            &env,
+        )
+        .unwrap();
         assert_eq!(client.region(), "ap-shanghai");
         let none = |_: &str| None;
-        match Client::new_with_env(&ClientOptions { region: None, ..options() }, &none) {
-            Err(Error::InvalidArgument { field: "region", reason }) => assert!(reason.contains("TENCENTCLOUD_REGION")),
+        match Client::new_with_env(
+            &ClientOptions {
+                region: None,
+                ..options()
+            },
+            &none,
+        ) {
+            Err(Error::InvalidArgument {
+                field: "region",
+                reason,
+            }) => assert!(reason.contains("TENCENTCLOUD_REGION")),
             other => panic!("{other:?}"),
         }
     }
 
     #[test]
     fn rate_limited_codes() {
-        for code in ["RequestLimitExceeded", "RequestLimitExceeded.UinLimitExceeded",
-                     "RequestLimitExceeded.GlobalRegionUinLimitExceeded", "RequestLimitExceeded.IPLimitExceeded"] {
+        for code in [
+            "RequestLimitExceeded",
+            "RequestLimitExceeded.UinLimitExceeded",
+            "RequestLimitExceeded.GlobalRegionUinLimitExceeded",
+            "RequestLimitExceeded.IPLimitExceeded",
+        ] {
             assert!(is_rate_limited(code), "{code}");
         }
         for code in ["RequestLimitExceededX", "LimitExceeded", "InternalError"] {
@@ -633,7 +830,10 @@ mod tests {
     #[test]
     fn debug_of_client_and_options_hides_the_key() {
         let opts = ClientOptions {
-            session_token: Some("session-token-value"),
+            credentials: Sources {
+                session_token: Some("session-token-value"),
+                ..options().credentials
+            },
             ..options()
         };
         let client = Client::new(&opts).unwrap();
@@ -646,7 +846,10 @@ mod tests {
     #[test]
     fn signed_request_debug_redacts_secrets() {
         let client = Client::new(&ClientOptions {
-            session_token: Some("session-token-value"),
+            credentials: Sources {
+                session_token: Some("session-token-value"),
+                ..options().credentials
+            },
             ..options()
         })
         .unwrap();
@@ -657,7 +860,13 @@ mod tests {
             ..Default::default()
         };
         let signed = client.signed_request(&request, 1_700_000_000).unwrap();
-        let signature = signed.header("authorization").unwrap().rsplit('=').next().unwrap().to_owned();
+        let signature = signed
+            .header("authorization")
+            .unwrap()
+            .rsplit('=')
+            .next()
+            .unwrap()
+            .to_owned();
         let shown = format!("{signed:?}");
         assert!(shown.contains(r#"\"Enable\": false"#), "{shown}");
         assert!(!shown.contains("session-token-value"));

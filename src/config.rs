@@ -49,7 +49,11 @@ impl Endpoint {
                 let scheme = match text[..i].to_ascii_lowercase().as_str() {
                     "https" => Scheme::Https,
                     "http" => Scheme::Http,
-                    other => return Err(bad(format!("has scheme {other:?}; only http and https are supported"))),
+                    other => {
+                        return Err(bad(format!(
+                            "has scheme {other:?}; only http and https are supported"
+                        )))
+                    }
                 };
                 (scheme, &text[i + 3..])
             }
@@ -70,7 +74,11 @@ impl Endpoint {
         if let Some(port) = port {
             match port.parse::<u32>() {
                 Ok(p) if (1..=65535).contains(&p) && !port.starts_with('+') => {}
-                _ => return Err(bad(format!("has port {port:?}; a port is a number from 1 to 65535"))),
+                _ => {
+                    return Err(bad(format!(
+                        "has port {port:?}; a port is a number from 1 to 65535"
+                    )))
+                }
             }
         }
         // Host names are case-insensitive, and the service lower-cases signed
@@ -124,8 +132,13 @@ fn check_host(host: &str) -> Result<(), String> {
         }
         return Ok(());
     }
-    if let Some(c) = host.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '.')) {
-        return Err(format!("has host {host:?} with character {c:?}; a host is letters, digits, '-' and '.'"));
+    if let Some(c) = host
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '.'))
+    {
+        return Err(format!(
+            "has host {host:?} with character {c:?}; a host is letters, digits, '-' and '.'"
+        ));
     }
     Ok(())
 }
@@ -157,13 +170,25 @@ impl Language {
 /// Checks a region name such as `ap-guangzhou`.
 pub fn check_region(region: &str) -> Result<(), Error> {
     if region.is_empty() {
-        return Err(Error::invalid("region", "is required and must not be empty (e.g. \"ap-guangzhou\")"));
+        return Err(Error::invalid(
+            "region",
+            "is required and must not be empty (e.g. \"ap-guangzhou\")",
+        ));
     }
     if region.len() > MAX_REGION_LEN {
-        return Err(Error::invalid("region", format!("is longer than {MAX_REGION_LEN} bytes")));
+        return Err(Error::invalid(
+            "region",
+            format!("is longer than {MAX_REGION_LEN} bytes"),
+        ));
     }
-    if !region.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-        return Err(Error::invalid("region", "may hold only ASCII letters, digits, '-' and '_'"));
+    if !region
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(Error::invalid(
+            "region",
+            "may hold only ASCII letters, digits, '-' and '_'",
+        ));
     }
     Ok(())
 }
@@ -200,10 +225,17 @@ pub fn resolve_endpoint(
     }
     let root = root_domain.unwrap_or(DEFAULT_ROOT_DOMAIN);
     if root.is_empty() || root.contains(':') || root.starts_with('.') || root.ends_with('.') {
-        return Err(Error::invalid("root_domain", "must be a domain such as \"tencentcloudapi.com\""));
+        return Err(Error::invalid(
+            "root_domain",
+            "must be a domain such as \"tencentcloudapi.com\"",
+        ));
     }
     check_host(root).map_err(|e| Error::invalid("root_domain", e))?;
-    let host = if regional { format!("tcr.{region}.{root}") } else { format!("tcr.{root}") };
+    let host = if regional {
+        format!("tcr.{region}.{root}")
+    } else {
+        format!("tcr.{root}")
+    };
     Endpoint::parse(&host)
 }
 
@@ -212,30 +244,47 @@ pub fn check_max_attempts(attempts: Option<u32>) -> Result<u32, Error> {
     match attempts {
         None => Ok(DEFAULT_MAX_ATTEMPTS),
         Some(n) if (1..=MAX_ATTEMPTS).contains(&n) => Ok(n),
-        Some(n) => Err(Error::invalid("max_attempts", format!("must be from 1 to {MAX_ATTEMPTS}, got {n}"))),
+        Some(n) => Err(Error::invalid(
+            "max_attempts",
+            format!("must be from 1 to {MAX_ATTEMPTS}, got {n}"),
+        )),
     }
 }
 
 /// Checks the client-side rate limit: `None` is the documented 20/s,
 /// `Some(0.0)` turns it off. Returns the rate and burst, or `None` when off.
-pub fn check_rate_limit(rate: Option<f64>, burst: Option<u32>) -> Result<Option<(f64, u32)>, Error> {
+pub fn check_rate_limit(
+    rate: Option<f64>,
+    burst: Option<u32>,
+) -> Result<Option<(f64, u32)>, Error> {
     let rate = rate.unwrap_or(crate::limiter::DEFAULT_RATE);
     if rate == 0.0 {
         return Ok(None);
     }
     if !rate.is_finite() || rate < 0.0 || rate > MAX_RATE {
-        return Err(Error::invalid("rate_limit", format!("must be 0 (off) or a rate up to {MAX_RATE} requests per second")));
+        return Err(Error::invalid(
+            "rate_limit",
+            format!("must be 0 (off) or a rate up to {MAX_RATE} requests per second"),
+        ));
     }
     let burst = match burst {
         None => (rate.ceil() as u32).max(1),
         Some(b) if (1..=MAX_RATE as u32).contains(&b) => b,
-        Some(b) => return Err(Error::invalid("rate_burst", format!("must be from 1 to {}, got {b}", MAX_RATE as u32))),
+        Some(b) => {
+            return Err(Error::invalid(
+                "rate_burst",
+                format!("must be from 1 to {}, got {b}", MAX_RATE as u32),
+            ))
+        }
     };
     Ok(Some((rate, burst)))
 }
 
 /// Checks the connect timeout; `None` is 10 s, or the total timeout if shorter.
-pub fn check_connect_timeout(connect: Option<Duration>, total: Duration) -> Result<Duration, Error> {
+pub fn check_connect_timeout(
+    connect: Option<Duration>,
+    total: Duration,
+) -> Result<Duration, Error> {
     match connect {
         None => Ok(DEFAULT_CONNECT_TIMEOUT.min(total)),
         Some(t) => check_timeout(Some(t)).map_err(|e| match e {
@@ -265,21 +314,57 @@ mod tests {
     #[test]
     fn endpoints() {
         let e = Endpoint::parse("tcr.tencentcloudapi.com").unwrap();
-        assert_eq!((e.scheme, e.host.as_str(), e.url.as_str()), (Scheme::Https, "tcr.tencentcloudapi.com", "https://tcr.tencentcloudapi.com/"));
+        assert_eq!(
+            (e.scheme, e.host.as_str(), e.url.as_str()),
+            (
+                Scheme::Https,
+                "tcr.tencentcloudapi.com",
+                "https://tcr.tencentcloudapi.com/"
+            )
+        );
         let e = Endpoint::parse("127.0.0.1:8080").unwrap();
-        assert_eq!((e.scheme, e.host.as_str()), (Scheme::Https, "127.0.0.1:8080"));
+        assert_eq!(
+            (e.scheme, e.host.as_str()),
+            (Scheme::Https, "127.0.0.1:8080")
+        );
         let e = Endpoint::parse("http://127.0.0.1:8080/").unwrap();
-        assert_eq!((e.scheme, e.host.as_str(), e.url.as_str()), (Scheme::Http, "127.0.0.1:8080", "http://127.0.0.1:8080/"));
+        assert_eq!(
+            (e.scheme, e.host.as_str(), e.url.as_str()),
+            (Scheme::Http, "127.0.0.1:8080", "http://127.0.0.1:8080/")
+        );
         let e = Endpoint::parse("HTTPS://[::1]:9443").unwrap();
         assert_eq!((e.scheme, e.host.as_str()), (Scheme::Https, "[::1]:9443"));
-        assert_eq!(Endpoint::parse("TCR.Example.COM:8443").unwrap().host, "tcr.example.com:8443");
-        assert_eq!(Endpoint::default_endpoint(), Endpoint::parse("https://tcr.tencentcloudapi.com").unwrap());
+        assert_eq!(
+            Endpoint::parse("TCR.Example.COM:8443").unwrap().host,
+            "tcr.example.com:8443"
+        );
+        assert_eq!(
+            Endpoint::default_endpoint(),
+            Endpoint::parse("https://tcr.tencentcloudapi.com").unwrap()
+        );
         for bad in [
-            "", "ftp://host", "http://", "http://host/path", "host?x=1", "host#f", "user@host", "host:0", "host:65536",
-            "host:", "host:http", "host:+80", "ho st", "[::1", "[zz]:80", "[::1]x", "http://host:80/x/",
+            "",
+            "ftp://host",
+            "http://",
+            "http://host/path",
+            "host?x=1",
+            "host#f",
+            "user@host",
+            "host:0",
+            "host:65536",
+            "host:",
+            "host:http",
+            "host:+80",
+            "ho st",
+            "[::1",
+            "[zz]:80",
+            "[::1]x",
+            "http://host:80/x/",
         ] {
             match Endpoint::parse(bad) {
-                Err(Error::InvalidArgument { field: "endpoint", .. }) => {}
+                Err(Error::InvalidArgument {
+                    field: "endpoint", ..
+                }) => {}
                 other => panic!("{bad:?} gave {other:?}"),
             }
         }
@@ -287,15 +372,47 @@ mod tests {
 
     #[test]
     fn endpoint_modes() {
-        let r = |e: Option<&str>, regional: bool, root: Option<&str>| resolve_endpoint(e, regional, root, "ap-guangzhou");
-        assert_eq!(r(None, false, None).unwrap().host, "tcr.tencentcloudapi.com");
-        assert_eq!(r(None, true, None).unwrap().url, "https://tcr.ap-guangzhou.tencentcloudapi.com/");
-        assert_eq!(r(None, false, Some("internal.example")).unwrap().host, "tcr.internal.example");
-        assert_eq!(r(None, true, Some("internal.example")).unwrap().host, "tcr.ap-guangzhou.internal.example");
-        assert_eq!(r(Some("http://127.0.0.1:1"), false, None).unwrap().host, "127.0.0.1:1");
-        assert!(matches!(r(Some("h"), true, None), Err(Error::InvalidArgument { field: "endpoint", .. })));
+        let r = |e: Option<&str>, regional: bool, root: Option<&str>| {
+            resolve_endpoint(e, regional, root, "ap-guangzhou")
+        };
+        assert_eq!(
+            r(None, false, None).unwrap().host,
+            "tcr.tencentcloudapi.com"
+        );
+        assert_eq!(
+            r(None, true, None).unwrap().url,
+            "https://tcr.ap-guangzhou.tencentcloudapi.com/"
+        );
+        assert_eq!(
+            r(None, false, Some("internal.example")).unwrap().host,
+            "tcr.internal.example"
+        );
+        assert_eq!(
+            r(None, true, Some("internal.example")).unwrap().host,
+            "tcr.ap-guangzhou.internal.example"
+        );
+        assert_eq!(
+            r(Some("http://127.0.0.1:1"), false, None).unwrap().host,
+            "127.0.0.1:1"
+        );
+        assert!(matches!(
+            r(Some("h"), true, None),
+            Err(Error::InvalidArgument {
+                field: "endpoint",
+                ..
+            })
+        ));
         for bad in ["", "a:1", ".x", "x.", "a b"] {
-            assert!(matches!(r(None, false, Some(bad)), Err(Error::InvalidArgument { field: "root_domain", .. })), "{bad}");
+            assert!(
+                matches!(
+                    r(None, false, Some(bad)),
+                    Err(Error::InvalidArgument {
+                        field: "root_domain",
+                        ..
+                    })
+                ),
+                "{bad}"
+            );
         }
     }
 
@@ -306,14 +423,35 @@ mod tests {
         assert_eq!(check_rate_limit(None, None).unwrap(), Some((20.0, 20)));
         assert_eq!(check_rate_limit(Some(0.0), None).unwrap(), None);
         assert_eq!(check_rate_limit(Some(2.5), None).unwrap(), Some((2.5, 3)));
-        assert_eq!(check_rate_limit(Some(5.0), Some(1)).unwrap(), Some((5.0, 1)));
+        assert_eq!(
+            check_rate_limit(Some(5.0), Some(1)).unwrap(),
+            Some((5.0, 1))
+        );
         for bad in [f64::NAN, f64::INFINITY, -1.0, 1e9] {
             assert!(check_rate_limit(Some(bad), None).is_err(), "{bad}");
         }
-        assert!(matches!(check_rate_limit(None, Some(0)), Err(Error::InvalidArgument { field: "rate_burst", .. })));
-        assert_eq!(check_connect_timeout(None, Duration::from_secs(3)).unwrap(), Duration::from_secs(3));
-        assert_eq!(check_connect_timeout(None, Duration::from_secs(60)).unwrap(), DEFAULT_CONNECT_TIMEOUT);
-        assert!(matches!(check_connect_timeout(Some(Duration::ZERO), DEFAULT_TIMEOUT), Err(Error::InvalidArgument { field: "connect_timeout", .. })));
+        assert!(matches!(
+            check_rate_limit(None, Some(0)),
+            Err(Error::InvalidArgument {
+                field: "rate_burst",
+                ..
+            })
+        ));
+        assert_eq!(
+            check_connect_timeout(None, Duration::from_secs(3)).unwrap(),
+            Duration::from_secs(3)
+        );
+        assert_eq!(
+            check_connect_timeout(None, Duration::from_secs(60)).unwrap(),
+            DEFAULT_CONNECT_TIMEOUT
+        );
+        assert!(matches!(
+            check_connect_timeout(Some(Duration::ZERO), DEFAULT_TIMEOUT),
+            Err(Error::InvalidArgument {
+                field: "connect_timeout",
+                ..
+            })
+        ));
     }
 
     #[test]
@@ -328,6 +466,9 @@ mod tests {
         assert_eq!(check_timeout(None).unwrap(), DEFAULT_TIMEOUT);
         assert!(check_timeout(Some(Duration::ZERO)).is_err());
         assert!(check_timeout(Some(Duration::from_secs(601))).is_err());
-        assert_eq!(check_timeout(Some(Duration::from_millis(1500))).unwrap(), Duration::from_millis(1500));
+        assert_eq!(
+            check_timeout(Some(Duration::from_millis(1500))).unwrap(),
+            Duration::from_millis(1500)
+        );
     }
 }

@@ -19,10 +19,7 @@ pub enum Error {
     /// The service answered with `Response.Error`.
     Api(ApiError),
     /// The reply was not the expected JSON, or the HTTP status was not 200.
-    Protocol {
-        http_status: u16,
-        message: String,
-    },
+    Protocol { http_status: u16, message: String },
     /// A bug: a panic was caught at the C boundary, or an invariant broke.
     Internal(String),
 }
@@ -57,12 +54,21 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::InvalidArgument { field, reason } => write!(f, "invalid argument {field}: {reason}"),
+            Error::InvalidArgument { field, reason } => {
+                write!(f, "invalid argument {field}: {reason}")
+            }
             Error::Credentials(msg) => write!(f, "credentials: {msg}"),
             Error::Network(msg) => write!(f, "network: {msg}"),
             Error::Timeout(msg) => write!(f, "timeout: {msg}"),
-            Error::Api(api) => write!(f, "{}: {} (RequestId {})", api.code, api.message, api.request_id),
-            Error::Protocol { http_status, message } => {
+            Error::Api(api) => write!(
+                f,
+                "{}: {} (RequestId {})",
+                api.code, api.message, api.request_id
+            ),
+            Error::Protocol {
+                http_status,
+                message,
+            } => {
                 write!(f, "protocol: HTTP {http_status}: {message}")
             }
             Error::Internal(msg) => write!(f, "internal error: {msg}"),

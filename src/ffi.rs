@@ -7,6 +7,7 @@
 
 use crate::api::ModifyInstanceToken;
 use crate::client::{Client, ClientOptions};
+use crate::credential::Sources;
 use crate::error::Error;
 use crate::log::{Level, LogSink};
 use libc::{c_char, c_int, c_void};
@@ -58,7 +59,8 @@ pub const TCR_LOG_WARN: c_int = 30;
 /// `line` a NUL-terminated UTF-8 string valid only during the call, never
 /// holding a secret. It is called on the thread making the call, possibly
 /// on several threads at once, so it must be thread-safe.
-pub type tcr_log_callback = Option<unsafe extern "C" fn(user_data: *mut c_void, level: c_int, line: *const c_char)>;
+pub type tcr_log_callback =
+    Option<unsafe extern "C" fn(user_data: *mut c_void, level: c_int, line: *const c_char)>;
 
 /// The longest input string read, in bytes; a string without a NUL within
 /// this many bytes is rejected with `TCR_INVALID_ARGUMENT`.
@@ -186,7 +188,8 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
 /// The panic boundary every export runs inside: a panic becomes
 /// `Err(Error::Internal)` instead of unwinding into C.
 fn boundary<T>(body: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
-    catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|payload| Err(Error::Internal(panic_text(&*payload))))
+    catch_unwind(AssertUnwindSafe(body))
+        .unwrap_or_else(|payload| Err(Error::Internal(panic_text(&*payload))))
 }
 
 /// The panic boundary for functions that cannot report an error (free
@@ -210,23 +213,36 @@ macro_rules! non_null {
 /// # Safety
 /// `ptr` is NULL or points to readable memory holding a NUL within
 /// `TCR_MAX_STRING_LEN + 1` bytes, or at least that many readable bytes.
-unsafe fn read_optional<'a>(ptr: *const c_char, field: &'static str) -> Result<Option<&'a str>, Error> {
+unsafe fn read_optional<'a>(
+    ptr: *const c_char,
+    field: &'static str,
+) -> Result<Option<&'a str>, Error> {
     if ptr.is_null() {
         return Ok(None);
     }
     let len = libc::strnlen(ptr, TCR_MAX_STRING_LEN + 1);
     if len > TCR_MAX_STRING_LEN {
-        return Err(Error::invalid(field, format!("is longer than {TCR_MAX_STRING_LEN} bytes")));
+        return Err(Error::invalid(
+            field,
+            format!("is longer than {TCR_MAX_STRING_LEN} bytes"),
+        ));
     }
     let bytes = CStr::from_ptr(ptr).to_bytes();
-    std::str::from_utf8(bytes)
-        .map(Some)
-        .map_err(|e| Error::invalid(field, format!("is not valid UTF-8 (bad byte at offset {})", e.valid_up_to())))
+    std::str::from_utf8(bytes).map(Some).map_err(|e| {
+        Error::invalid(
+            field,
+            format!(
+                "is not valid UTF-8 (bad byte at offset {})",
+                e.valid_up_to()
+            ),
+        )
+    })
 }
 
 /// Reads a required C string; NULL is an error naming `field`.
 unsafe fn read_required<'a>(ptr: *const c_char, field: &'static str) -> Result<&'a str, Error> {
-    read_optional(ptr, field)?.ok_or_else(|| Error::invalid(field, "is required and must not be NULL"))
+    read_optional(ptr, field)?
+        .ok_or_else(|| Error::invalid(field, "is required and must not be NULL"))
 }
 
 /// A heap C string the caller frees through one of our free functions.
@@ -377,19 +393,25 @@ pub unsafe extern "C" fn tcr_client_new(
             r if r == 0.0 => None,
             r if r == TCR_RATE_LIMIT_OFF => Some(0.0),
             r if r < 0.0 => {
-                return Err(Error::invalid("rate_limit", "must be positive, 0 (the default) or TCR_RATE_LIMIT_OFF"))
+                return Err(Error::invalid(
+                    "rate_limit",
+                    "must be positive, 0 (the default) or TCR_RATE_LIMIT_OFF",
+                ))
             }
             r => Some(r),
         };
-        let secret = |ptr, field| read_optional(ptr, field).map_err(|e| Error::Credentials(e.to_string()));
+        let secret =
+            |ptr, field| read_optional(ptr, field).map_err(|e| Error::Credentials(e.to_string()));
         let client = Client::new(&ClientOptions {
-            secret_id: secret(o.secret_id, "secret_id")?,
-            secret_key: secret(o.secret_key, "secret_key")?,
-            session_token: secret(o.session_token, "session_token")?,
-            profile: read_optional(o.profile, "profile")?,
-            credentials_file: read_optional(o.credentials_file, "credentials_file")?,
-            metadata_url: read_optional(o.metadata_url, "metadata_url")?,
-            disable_metadata: o.disable_metadata != 0,
+            credentials: Sources {
+                secret_id: secret(o.secret_id, "secret_id")?,
+                secret_key: secret(o.secret_key, "secret_key")?,
+                session_token: secret(o.session_token, "session_token")?,
+                profile: read_optional(o.profile, "profile")?,
+                credentials_file: read_optional(o.credentials_file, "credentials_file")?,
+                metadata_url: read_optional(o.metadata_url, "metadata_url")?,
+                disable_metadata: o.disable_metadata != 0,
+            },
             region: read_optional(o.region, "region")?,
             endpoint: read_optional(o.endpoint, "endpoint")?,
             regional_endpoint: o.regional_endpoint != 0,
@@ -404,7 +426,9 @@ pub unsafe extern "C" fn tcr_client_new(
             ignore_proxy_env: o.ignore_proxy_env != 0,
             ca_bundle: read_optional(o.ca_bundle, "ca_bundle")?,
             danger_accept_invalid_certs: o.danger_accept_invalid_certs != 0,
-            log: o.log_callback.map(|callback| c_log_sink(callback, o.log_user_data)),
+            log: o
+                .log_callback
+                .map(|callback| c_log_sink(callback, o.log_user_data)),
         })?;
         *client_out = Box::into_raw(Box::new(tcr_client { inner: client }));
         Ok(())
@@ -529,7 +553,9 @@ pub unsafe extern "C" fn tcr_modify_instance_token(
 /// `response` is NULL or points to a response filled by
 /// `tcr_modify_instance_token` or zero-initialised.
 #[no_mangle]
-pub unsafe extern "C" fn tcr_modify_instance_token_response_free(response: *mut tcr_modify_instance_token_response) {
+pub unsafe extern "C" fn tcr_modify_instance_token_response_free(
+    response: *mut tcr_modify_instance_token_response,
+) {
     boundary_or((), || {
         if let Some(out) = response.as_mut() {
             free_c_string(&mut out.request_id);

@@ -18,4 +18,5 @@ pub mod sign;
 
 pub use api::{ModifyInstanceToken, ModifyInstanceTokenResponse};
 pub use client::{Client, ClientOptions, Outcome};
+pub use credential::Sources;
 pub use error::{ApiError, Error};

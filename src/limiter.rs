@@ -42,8 +42,13 @@ impl RateLimiter {
             let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
             let now = Instant::now();
             let (tokens, last) = *state;
-            let tokens = (tokens + now.duration_since(last).as_secs_f64() * self.rate).min(self.burst);
-            let wait = if tokens >= 1.0 { Duration::ZERO } else { Duration::from_secs_f64((1.0 - tokens) / self.rate) };
+            let tokens =
+                (tokens + now.duration_since(last).as_secs_f64() * self.rate).min(self.burst);
+            let wait = if tokens >= 1.0 {
+                Duration::ZERO
+            } else {
+                Duration::from_secs_f64((1.0 - tokens) / self.rate)
+            };
             if now + wait > deadline {
                 *state = (tokens, now);
                 return Err(Error::Timeout(format!(
@@ -74,7 +79,10 @@ mod tests {
         for _ in 0..5 {
             limiter.acquire(far).unwrap();
         }
-        assert!(started.elapsed() < Duration::from_millis(15), "the burst should not wait");
+        assert!(
+            started.elapsed() < Duration::from_millis(15),
+            "the burst should not wait"
+        );
         for _ in 0..10 {
             limiter.acquire(far).unwrap();
         }
@@ -91,7 +99,9 @@ mod tests {
         limiter.acquire(far).unwrap();
         let started = Instant::now();
         let near = Instant::now() + Duration::from_millis(100);
-        assert!(matches!(limiter.acquire(near), Err(Error::Timeout(m)) if m.contains("rate limit")));
+        assert!(
+            matches!(limiter.acquire(near), Err(Error::Timeout(m)) if m.contains("rate limit"))
+        );
         assert!(started.elapsed() < Duration::from_millis(50));
         // Nothing was reserved by the failed attempt: the next slot is still ~1 s away, not 2.
         let (tokens, _) = *limiter.state.lock().unwrap();
@@ -111,6 +121,10 @@ mod tests {
             .collect();
         threads.into_iter().for_each(|t| t.join().unwrap());
         // 20 slots at 100/s with a burst of 1: about 190 ms, whatever the threads.
-        assert!(started.elapsed() >= Duration::from_millis(170), "{:?}", started.elapsed());
+        assert!(
+            started.elapsed() >= Duration::from_millis(170),
+            "{:?}",
+            started.elapsed()
+        );
     }
 }

@@ -7,18 +7,24 @@ use common::*;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
-use tcr::{Client, ClientOptions, Error};
+use tcr::{Client, ClientOptions, Error, Sources};
 
 fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-    let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let map: HashMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     move |name| map.get(name).cloned()
 }
 
 fn base<'a>(emu: &'a Emulator) -> ClientOptions<'a> {
     ClientOptions {
+        credentials: Sources {
+            disable_metadata: true,
+            ..Default::default()
+        },
         endpoint: Some(&emu.url),
         rate_limit: Some(0.0),
-        disable_metadata: true,
         ..Default::default()
     }
 }
@@ -34,7 +40,10 @@ fn environment_credentials_and_region() {
         ("HOME", "/nonexistent"),
     ]);
     let client = Client::new_with_env(&base(&emu), &env).unwrap();
-    assert_eq!((client.credential_source().as_str(), client.region()), ("environment", "ap-shanghai"));
+    assert_eq!(
+        (client.credential_source().as_str(), client.region()),
+        ("environment", "ap-shanghai")
+    );
     client.modify_instance_token(&enable()).unwrap();
     let seen = emu.get("/_emulator/requests");
     assert_eq!(seen["requests"][0]["headers"]["x-tc-region"], "ap-shanghai");
@@ -48,17 +57,42 @@ fn profile_file_credentials() {
     let file = dir.join("credentials");
     std::fs::write(&file, format!("[default]\nsecret_id = AKIDwrong\nsecret_key = wrong\n\n[ci]\nsecret_id = {ID}\nsecret_key = {KEY}\n")).unwrap();
     let path = file.to_str().unwrap();
-    let env = env_of(&[("TENCENTCLOUD_CREDENTIALS_FILE", path), ("TENCENTCLOUD_PROFILE", "ci")]);
-    let client = Client::new_with_env(&ClientOptions { region: Some("ap-guangzhou"), ..base(&emu) }, &env).unwrap();
-    assert!(client.credential_source().contains("[ci]"), "{}", client.credential_source());
+    let env = env_of(&[
+        ("TENCENTCLOUD_CREDENTIALS_FILE", path),
+        ("TENCENTCLOUD_PROFILE", "ci"),
+    ]);
+    let client = Client::new_with_env(
+        &ClientOptions {
+            region: Some("ap-guangzhou"),
+            ..base(&emu)
+        },
+        &env,
+    )
+    .unwrap();
+    assert!(
+        client.credential_source().contains("[ci]"),
+        "{}",
+        client.credential_source()
+    );
     client.modify_instance_token(&enable()).unwrap();
     // The option names the file and section too, before the environment.
     let client = Client::new_with_env(
-        &ClientOptions { region: Some("ap-guangzhou"), credentials_file: Some(path), profile: Some("default"), ..base(&emu) },
+        &ClientOptions {
+            region: Some("ap-guangzhou"),
+            credentials: Sources {
+                credentials_file: Some(path),
+                profile: Some("default"),
+                disable_metadata: true,
+                ..Default::default()
+            },
+            ..base(&emu)
+        },
         &|_: &str| None,
     )
     .unwrap();
-    assert!(matches!(client.modify_instance_token(&enable()), Err(Error::Api(api)) if api.code == "AuthFailure.SecretIdNotFound"));
+    assert!(
+        matches!(client.modify_instance_token(&enable()), Err(Error::Api(api)) if api.code == "AuthFailure.SecretIdNotFound")
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -67,8 +101,10 @@ fn role_client(emu: &Emulator) -> Client {
     Client::new_with_env(
         &ClientOptions {
             region: Some("ap-guangzhou"),
-            metadata_url: Some(&emu.url),
-            disable_metadata: false,
+            credentials: Sources {
+                metadata_url: Some(&emu.url),
+                ..Default::default()
+            },
             ..base(emu)
         },
         &none,
@@ -80,14 +116,25 @@ fn role_client(emu: &Emulator) -> Client {
 fn cvm_role_credentials_are_discovered_and_cached() {
     let emu = Emulator::start(&["--rate", "0", "--role", "ci-deployer"]);
     let client = role_client(&emu);
-    assert!(client.credential_source().contains("CVM role ci-deployer"), "{}", client.credential_source());
+    assert!(
+        client.credential_source().contains("CVM role ci-deployer"),
+        "{}",
+        client.credential_source()
+    );
     for _ in 0..5 {
         client.modify_instance_token(&enable()).unwrap();
     }
-    assert_eq!(emu.get("/_emulator/stats")["metadata_fetches"], 1, "fetched once, then cached");
+    assert_eq!(
+        emu.get("/_emulator/stats")["metadata_fetches"],
+        1,
+        "fetched once, then cached"
+    );
     // The requests carried the role's session token.
     let seen = emu.get("/_emulator/requests");
-    assert!(seen["requests"][0]["headers"].get("x-tc-token").is_none(), "tokens are not recorded");
+    assert!(
+        seen["requests"][0]["headers"].get("x-tc-token").is_none(),
+        "tokens are not recorded"
+    );
     assert_eq!(emu.get("/_emulator/stats")["accepted"], 5);
 }
 
@@ -107,9 +154,15 @@ fn cvm_role_credentials_refresh_before_expiry_once_under_concurrency() {
         })
         .collect();
     for t in threads {
-        t.join().unwrap().expect("every thread signs with valid credentials");
+        t.join()
+            .unwrap()
+            .expect("every thread signs with valid credentials");
     }
-    assert_eq!(emu.get("/_emulator/stats")["metadata_fetches"], 2, "one refresh for 8 threads");
+    assert_eq!(
+        emu.get("/_emulator/stats")["metadata_fetches"],
+        2,
+        "one refresh for 8 threads"
+    );
 }
 
 #[test]
@@ -118,13 +171,18 @@ fn no_role_and_an_unreachable_metadata_service_are_named() {
     let none = |_: &str| None;
     let options = ClientOptions {
         region: Some("ap-guangzhou"),
-        metadata_url: Some(&emu.url),
-        disable_metadata: false,
+        credentials: Sources {
+            metadata_url: Some(&emu.url),
+            ..Default::default()
+        },
         ..base(&emu)
     };
     match Client::new_with_env(&options, &none) {
         Err(Error::Credentials(message)) => {
-            assert!(message.contains("CVM role metadata") && message.contains("HTTP 404"), "{message}")
+            assert!(
+                message.contains("CVM role metadata") && message.contains("HTTP 404"),
+                "{message}"
+            )
         }
         other => panic!("{other:?}"),
     }

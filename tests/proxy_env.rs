@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use tcr::{Client, ClientOptions};
+use tcr::{Client, ClientOptions, Sources};
 
 #[test]
 fn the_proxy_environment_is_used_unless_ignored() {
@@ -14,20 +14,44 @@ fn the_proxy_environment_is_used_unless_ignored() {
     std::env::remove_var("NO_PROXY");
     std::env::remove_var("no_proxy");
     let options = ClientOptions {
-        secret_id: Some(ID),
-        secret_key: Some(KEY),
+        credentials: Sources {
+            secret_id: Some(ID),
+            secret_key: Some(KEY),
+            ..Default::default()
+        },
         region: Some("ap-guangzhou"),
         endpoint: Some(&target.url),
         rate_limit: Some(0.0),
         max_attempts: Some(1),
         ..Default::default()
     };
-    Client::new(&options).unwrap().modify_instance_token(&enable()).unwrap();
-    assert_eq!(proxy.get("/_emulator/stats")["proxied"], 1, "went through HTTP_PROXY");
+    Client::new(&options)
+        .unwrap()
+        .modify_instance_token(&enable())
+        .unwrap();
+    assert_eq!(
+        proxy.get("/_emulator/stats")["proxied"],
+        1,
+        "went through HTTP_PROXY"
+    );
     assert_eq!(target.get("/_emulator/stats")["requests"], 0);
 
-    Client::new(&ClientOptions { ignore_proxy_env: true, ..options }).unwrap().modify_instance_token(&enable()).unwrap();
-    assert_eq!(proxy.get("/_emulator/stats")["proxied"], 1, "the proxy saw nothing more");
-    assert_eq!(target.get("/_emulator/stats")["accepted"], 1, "sent directly");
+    Client::new(&ClientOptions {
+        ignore_proxy_env: true,
+        ..options
+    })
+    .unwrap()
+    .modify_instance_token(&enable())
+    .unwrap();
+    assert_eq!(
+        proxy.get("/_emulator/stats")["proxied"],
+        1,
+        "the proxy saw nothing more"
+    );
+    assert_eq!(
+        target.get("/_emulator/stats")["accepted"],
+        1,
+        "sent directly"
+    );
     std::env::remove_var("HTTP_PROXY");
 }

@@ -7,12 +7,15 @@ use common::*;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tcr::log::{Level, LogSink};
-use tcr::{ClientOptions, Error};
+use tcr::{ClientOptions, Error, Sources};
 
 fn options<'a>() -> ClientOptions<'a> {
     ClientOptions {
-        secret_id: Some(ID),
-        secret_key: Some(KEY),
+        credentials: Sources {
+            secret_id: Some(ID),
+            secret_key: Some(KEY),
+            ..Default::default()
+        },
         rate_limit: Some(0.0),
         ..Default::default()
     }
@@ -27,10 +30,20 @@ fn network_failures_before_a_reply_are_retried_and_counted() {
     let reply = outcome.result.expect("the third attempt succeeds");
     assert_eq!((outcome.attempts, reply.attempts), (3, 3));
     let stats = emu.get("/_emulator/stats");
-    assert_eq!((stats["requests"].as_u64(), stats["faults"].as_u64(), stats["accepted"].as_u64()), (Some(3), Some(2), Some(1)));
+    assert_eq!(
+        (
+            stats["requests"].as_u64(),
+            stats["faults"].as_u64(),
+            stats["accepted"].as_u64()
+        ),
+        (Some(3), Some(2), Some(1))
+    );
 
     // With max_attempts 1 nothing is retried.
-    let once = emu.client_with(ClientOptions { max_attempts: Some(1), ..options() });
+    let once = emu.client_with(ClientOptions {
+        max_attempts: Some(1),
+        ..options()
+    });
     emu.fault("mode=drop&count=1");
     let outcome = once.execute(&enable(), None);
     assert!(matches!(outcome.result, Err(Error::Network(_))));
@@ -43,7 +56,11 @@ fn a_connection_reset_after_the_reply_began_is_not_retried() {
     let client = emu.client_with(options());
     emu.fault("mode=reset&count=1");
     let outcome = client.execute(&enable(), None);
-    assert!(matches!(outcome.result, Err(Error::Network(_))), "{:?}", outcome.result);
+    assert!(
+        matches!(outcome.result, Err(Error::Network(_))),
+        "{:?}",
+        outcome.result
+    );
     assert_eq!(outcome.attempts, 1, "the reply had started: not retried");
 }
 
@@ -51,15 +68,23 @@ fn a_connection_reset_after_the_reply_began_is_not_retried() {
 fn request_limit_exceeded_and_its_sub_codes_are_retried() {
     let emu = Emulator::start(&["--rate", "0"]);
     let client = emu.client_with(options());
-    for code in ["RequestLimitExceeded", "RequestLimitExceeded.UinLimitExceeded",
-                 "RequestLimitExceeded.GlobalRegionUinLimitExceeded", "RequestLimitExceeded.IPLimitExceeded"] {
+    for code in [
+        "RequestLimitExceeded",
+        "RequestLimitExceeded.UinLimitExceeded",
+        "RequestLimitExceeded.GlobalRegionUinLimitExceeded",
+        "RequestLimitExceeded.IPLimitExceeded",
+    ] {
         emu.fault(&format!("mode=error&code={code}&count=2"));
         let started = Instant::now();
         let outcome = client.execute(&enable(), None);
         assert!(outcome.result.is_ok(), "{code}: {:?}", outcome.result);
         assert_eq!(outcome.attempts, 3, "{code}");
         // Full jitter: at most 500 ms + 1000 ms of backoff.
-        assert!(started.elapsed() < Duration::from_millis(1700), "{code}: {:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_millis(1700),
+            "{code}: {:?}",
+            started.elapsed()
+        );
     }
 }
 
@@ -67,8 +92,13 @@ fn request_limit_exceeded_and_its_sub_codes_are_retried() {
 fn other_failures_are_not_retried() {
     let emu = Emulator::start(&["--rate", "0"]);
     let client = emu.client_with(options());
-    for fault in ["mode=error&code=InternalError&count=1", "mode=error&code=AuthFailure.SignatureFailure&count=1",
-                  "mode=http5xx&status=503&count=1", "mode=garbage&count=1", "mode=no-request-id&count=1"] {
+    for fault in [
+        "mode=error&code=InternalError&count=1",
+        "mode=error&code=AuthFailure.SignatureFailure&count=1",
+        "mode=http5xx&status=503&count=1",
+        "mode=garbage&count=1",
+        "mode=no-request-id&count=1",
+    ] {
         emu.fault(fault);
         let outcome = client.execute(&enable(), None);
         assert!(outcome.result.is_err(), "{fault}");
@@ -91,8 +121,15 @@ fn a_request_limit_storm_gives_up_within_the_timeout() {
     let started = Instant::now();
     let outcome = client.execute(&enable(), None);
     let took = started.elapsed();
-    assert!(matches!(&outcome.result, Err(Error::Api(api)) if api.code == "RequestLimitExceeded"), "{:?}", outcome.result);
-    assert!(took < Duration::from_millis(1600), "{took:?} is past the 1.5 s timeout");
+    assert!(
+        matches!(&outcome.result, Err(Error::Api(api)) if api.code == "RequestLimitExceeded"),
+        "{:?}",
+        outcome.result
+    );
+    assert!(
+        took < Duration::from_millis(1600),
+        "{took:?} is past the 1.5 s timeout"
+    );
     assert!((2..=10).contains(&outcome.attempts), "{}", outcome.attempts);
     assert_eq!(emu.requests(), u64::from(outcome.attempts));
 }
@@ -102,7 +139,10 @@ fn every_attempt_is_signed_afresh() {
     // The emulator accepts a timestamp at most 1 s from its clock; the
     // first attempt is dropped after 2.1 s, so only a re-signed retry passes.
     let emu = Emulator::start(&["--rate", "0", "--max-skew", "1"]);
-    let client = emu.client_with(ClientOptions { timeout: Some(Duration::from_secs(10)), ..options() });
+    let client = emu.client_with(ClientOptions {
+        timeout: Some(Duration::from_secs(10)),
+        ..options()
+    });
     emu.fault("mode=drop&count=1&delay_ms=2100");
     let outcome = client.execute(&enable(), None);
     assert!(outcome.result.is_ok(), "{:?}", outcome.result);
@@ -112,7 +152,13 @@ fn every_attempt_is_signed_afresh() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| r["headers"]["x-tc-timestamp"].as_str().unwrap().parse().unwrap())
+        .map(|r| {
+            r["headers"]["x-tc-timestamp"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap()
+        })
         .collect();
     assert_eq!(stamps.len(), 2);
     assert!(stamps[1] >= stamps[0] + 2, "timestamps {stamps:?}");
@@ -131,7 +177,12 @@ fn the_client_side_limiter_keeps_under_the_service_limit() {
     let threads: Vec<_> = (0..4)
         .map(|_| {
             let c = Arc::clone(&client);
-            std::thread::spawn(move || (0..4).map(|_| c.modify_instance_token(&enable()).is_ok()).filter(|ok| *ok).count())
+            std::thread::spawn(move || {
+                (0..4)
+                    .map(|_| c.modify_instance_token(&enable()).is_ok())
+                    .filter(|ok| *ok)
+                    .count()
+            })
         })
         .collect();
     let ok: usize = threads.into_iter().map(|t| t.join().unwrap()).sum();
@@ -139,7 +190,9 @@ fn the_client_side_limiter_keeps_under_the_service_limit() {
     assert_eq!(ok, 16, "the emulator's 10/s limit was never hit");
     // 16 calls at 10/s with a burst of 1: at least 1.5 s, shared by 4 threads.
     assert!(took >= Duration::from_millis(1400), "{took:?}");
-    assert!(emu.get("/_emulator/stats")["by_code"].get("RequestLimitExceeded").is_none());
+    assert!(emu.get("/_emulator/stats")["by_code"]
+        .get("RequestLimitExceeded")
+        .is_none());
 }
 
 #[test]
@@ -155,21 +208,32 @@ fn waiting_for_the_limiter_counts_against_the_timeout() {
     let before = emu.requests();
     let started = Instant::now();
     let outcome = client.execute(&enable(), None);
-    assert!(matches!(&outcome.result, Err(Error::Timeout(m)) if m.contains("rate limit")), "{:?}", outcome.result);
-    assert!(started.elapsed() < Duration::from_millis(100), "failed at once, without waiting");
+    assert!(
+        matches!(&outcome.result, Err(Error::Timeout(m)) if m.contains("rate limit")),
+        "{:?}",
+        outcome.result
+    );
+    assert!(
+        started.elapsed() < Duration::from_millis(100),
+        "failed at once, without waiting"
+    );
     assert_eq!((outcome.attempts, emu.requests()), (0, before));
 }
 
 fn collecting_sink() -> (LogSink, Arc<Mutex<Vec<(Level, String)>>>) {
     let lines = Arc::new(Mutex::new(Vec::new()));
     let sink_lines = Arc::clone(&lines);
-    let sink: LogSink = Arc::new(move |level, line: &str| sink_lines.lock().unwrap().push((level, line.to_owned())));
+    let sink: LogSink = Arc::new(move |level, line: &str| {
+        sink_lines.lock().unwrap().push((level, line.to_owned()))
+    });
     (sink, lines)
 }
 
 /// True if `text` holds a run of 64 hex digits (a signature or a key hash).
 fn has_hex64(text: &str) -> bool {
-    text.as_bytes().windows(64).any(|w| w.iter().all(u8::is_ascii_hexdigit))
+    text.as_bytes()
+        .windows(64)
+        .any(|w| w.iter().all(u8::is_ascii_hexdigit))
 }
 
 #[test]
@@ -177,9 +241,12 @@ fn one_log_line_per_attempt_and_never_a_secret() {
     let emu = Emulator::start(&["--rate", "0"]);
     let (sink, lines) = collecting_sink();
     let client = emu.client_with(ClientOptions {
-        secret_id: Some(TEMP_ID),
-        secret_key: Some(TEMP_KEY),
-        session_token: Some(TEMP_TOKEN),
+        credentials: Sources {
+            secret_id: Some(TEMP_ID),
+            secret_key: Some(TEMP_KEY),
+            session_token: Some(TEMP_TOKEN),
+            ..Default::default()
+        },
         log: Some(sink),
         ..options()
     });
@@ -189,19 +256,31 @@ fn one_log_line_per_attempt_and_never_a_secret() {
     emu.fault("mode=error&code=ResourceNotFound&count=1");
     client.modify_instance_token(&enable()).unwrap_err();
     let wrong = emu.client_with(ClientOptions {
-        secret_id: Some(TEMP_ID),
-        secret_key: Some("wrong-temporary-secret"),
-        session_token: Some(TEMP_TOKEN),
+        credentials: Sources {
+            secret_id: Some(TEMP_ID),
+            secret_key: Some("wrong-temporary-secret"),
+            session_token: Some(TEMP_TOKEN),
+            ..Default::default()
+        },
         log: Some(collecting_sink().0),
         ..options()
     });
     wrong.modify_instance_token(&enable()).unwrap_err();
 
     let lines = lines.lock().unwrap();
-    let attempts: Vec<&String> = lines.iter().filter(|(_, l)| l.contains("attempt=")).map(|(_, l)| l).collect();
+    let attempts: Vec<&String> = lines
+        .iter()
+        .filter(|(_, l)| l.contains("attempt="))
+        .map(|(_, l)| l)
+        .collect();
     assert_eq!(attempts.len(), 4, "{lines:#?}");
-    assert!(attempts[0].contains("action=ModifyInstanceToken") && attempts[0].contains("status=TCR_OK"));
-    assert!(attempts[0].contains(&format!("endpoint={}/", emu.url)) && attempts[0].contains("duration_ms="));
+    assert!(
+        attempts[0].contains("action=ModifyInstanceToken") && attempts[0].contains("status=TCR_OK")
+    );
+    assert!(
+        attempts[0].contains(&format!("endpoint={}/", emu.url))
+            && attempts[0].contains("duration_ms=")
+    );
     assert!(attempts[0].contains("request_id=") && attempts[0].contains("attempt=1/3"));
     assert!(attempts[1].contains("status=TCR_NETWORK") && attempts[2].contains("attempt=2/3"));
     assert!(attempts[3].contains("code=ResourceNotFound"));

@@ -3,11 +3,14 @@
 //! headers and the Authorization header must be equal byte for byte.
 
 use serde_json::Value;
-use tcr::{Client, ClientOptions, ModifyInstanceToken};
+use tcr::{Client, ClientOptions, ModifyInstanceToken, Sources};
 
 fn vectors() -> Vec<Value> {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/sdk_vectors.json"))
-        .expect("tests/vectors/sdk_vectors.json is committed");
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/vectors/sdk_vectors.json"
+    ))
+    .expect("tests/vectors/sdk_vectors.json is committed");
     let doc: Value = serde_json::from_str(&text).expect("vectors are JSON");
     doc["vectors"].as_array().expect("a vectors array").clone()
 }
@@ -21,9 +24,22 @@ fn at_least_twenty_vectors_cover_the_required_cases() {
     let all = vectors();
     assert!(all.len() >= 20, "only {} vectors", all.len());
     let names: Vec<&str> = all.iter().filter_map(|v| text(v, "name")).collect();
-    for needed in ["seed example 1", "seed example 2", "seed example 3", "Enable=false", "non-ASCII", "empty description",
-                   "session token", "before UTC midnight", "after UTC midnight", "large payload"] {
-        assert!(names.iter().any(|n| n.contains(needed)), "no vector for {needed}");
+    for needed in [
+        "seed example 1",
+        "seed example 2",
+        "seed example 3",
+        "Enable=false",
+        "non-ASCII",
+        "empty description",
+        "session token",
+        "before UTC midnight",
+        "after UTC midnight",
+        "large payload",
+    ] {
+        assert!(
+            names.iter().any(|n| n.contains(needed)),
+            "no vector for {needed}"
+        );
     }
 }
 
@@ -40,9 +56,12 @@ fn body_headers_and_signature_equal_the_official_sdk() {
             modify_flag: req.get("ModifyFlag").and_then(Value::as_i64),
         };
         let client = Client::new(&ClientOptions {
-            secret_id: text(&v, "secret_id"),
-            secret_key: text(&v, "secret_key"),
-            session_token: text(&v, "session_token"),
+            credentials: Sources {
+                secret_id: text(&v, "secret_id"),
+                secret_key: text(&v, "secret_key"),
+                session_token: text(&v, "session_token"),
+                ..Default::default()
+            },
             region: text(&v, "region"),
             endpoint: text(&v, "endpoint"),
             language: text(&v, "language"),
@@ -50,7 +69,9 @@ fn body_headers_and_signature_equal_the_official_sdk() {
         })
         .unwrap_or_else(|e| panic!("{name}: {e}"));
         let timestamp = v["timestamp"].as_i64().unwrap();
-        let signed = client.signed_request(&request, timestamp).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let signed = client
+            .signed_request(&request, timestamp)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
 
         assert_eq!(
             String::from_utf8(signed.body.clone()).unwrap(),
@@ -59,15 +80,26 @@ fn body_headers_and_signature_equal_the_official_sdk() {
         );
         let sdk_headers = v["headers"].as_object().unwrap();
         for (header, value) in sdk_headers {
-            assert_eq!(signed.header(header), value.as_str(), "{name}: header {header}");
+            assert_eq!(
+                signed.header(header),
+                value.as_str(),
+                "{name}: header {header}"
+            );
         }
         // Every header we send is one the SDK sends too, apart from our own
         // client name (the SDK's is left out of the vectors on purpose).
         for (header, _) in &signed.headers {
             let ours_only = ["X-TC-RequestClient", "Authorization"].contains(header);
-            assert!(ours_only || sdk_headers.contains_key(*header), "{name}: we send {header}, the SDK does not");
+            assert!(
+                ours_only || sdk_headers.contains_key(*header),
+                "{name}: we send {header}, the SDK does not"
+            );
         }
-        assert_eq!(signed.header("Authorization"), text(&v, "authorization"), "{name}: Authorization");
+        assert_eq!(
+            signed.header("Authorization"),
+            text(&v, "authorization"),
+            "{name}: Authorization"
+        );
     }
 }
 
@@ -82,7 +114,16 @@ fn the_signer_alone_equals_the_sdk_on_the_sdk_payload() {
             timestamp: v["timestamp"].as_i64().unwrap(),
             service: "tcr",
         };
-        let auth = tcr::sign::authorization(&input, text(&v, "secret_id").unwrap(), text(&v, "secret_key").unwrap().as_bytes());
-        assert_eq!(Some(auth.as_str()), text(&v, "authorization"), "{}", text(&v, "name").unwrap());
+        let auth = tcr::sign::authorization(
+            &input,
+            text(&v, "secret_id").unwrap(),
+            text(&v, "secret_key").unwrap().as_bytes(),
+        );
+        assert_eq!(
+            Some(auth.as_str()),
+            text(&v, "authorization"),
+            "{}",
+            text(&v, "name").unwrap()
+        );
     }
 }

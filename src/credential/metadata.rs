@@ -54,7 +54,10 @@ pub struct RoleProvider {
 }
 
 fn now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 impl RoleProvider {
@@ -76,7 +79,10 @@ impl RoleProvider {
             .find(|l| !l.is_empty())
             .ok_or("the instance has no CAM role")?
             .to_owned();
-        if !role.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.@+=,".contains(&b)) {
+        if !role
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.@+=,".contains(&b))
+        {
             return Err("the metadata service returned a malformed role name".into());
         }
         let first = fetch(&http, &base, &role)?;
@@ -132,9 +138,14 @@ impl RoleProvider {
 }
 
 fn get(http: &reqwest::blocking::Client, url: &str) -> Result<String, String> {
-    let response = http.get(url).send().map_err(|e| format!("{url} is unreachable ({})", short(&e)))?;
+    let response = http
+        .get(url)
+        .send()
+        .map_err(|e| format!("{url} is unreachable ({})", short(&e)))?;
     let status = response.status();
-    let text = response.text().map_err(|e| format!("{url}: reading the reply failed ({})", short(&e)))?;
+    let text = response
+        .text()
+        .map_err(|e| format!("{url}: reading the reply failed ({})", short(&e)))?;
     if !status.is_success() {
         return Err(format!("{url} answered HTTP {}", status.as_u16()));
     }
@@ -153,8 +164,8 @@ fn short(e: &reqwest::Error) -> String {
 
 fn fetch(http: &reqwest::blocking::Client, base: &str, role: &str) -> Result<Cached, String> {
     let text = get(http, &format!("{base}{ROLE_PATH}{role}"))?;
-    let parsed: RoleCredentials =
-        serde_json::from_str(&text).map_err(|_| "the role's credentials are not the expected JSON".to_owned())?;
+    let parsed: RoleCredentials = serde_json::from_str(&text)
+        .map_err(|_| "the role's credentials are not the expected JSON".to_owned())?;
     let credential = Credential::new(&parsed.secret_id, &parsed.secret_key, Some(&parsed.token))
         .map_err(|e| format!("the role's credentials are unusable: {e}"))?;
     let fetched = now();

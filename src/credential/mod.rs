@@ -66,7 +66,11 @@ pub struct Credential {
 
 impl Credential {
     /// Checks and wraps explicit credentials. Errors never repeat the values.
-    pub fn new(secret_id: &str, secret_key: &str, session_token: Option<&str>) -> Result<Credential, Error> {
+    pub fn new(
+        secret_id: &str,
+        secret_key: &str,
+        session_token: Option<&str>,
+    ) -> Result<Credential, Error> {
         // The id sits inside `Credential=<id>/<date>/...,` so it may not hold
         // the separators of that header.
         check_header_safe("secret_id", secret_id, MAX_SECRET_ID_LEN, false, b",/")?;
@@ -112,9 +116,14 @@ fn check_header_safe(
         return Err(Error::Credentials(format!("{field} is empty")));
     }
     if value.len() > max {
-        return Err(Error::Credentials(format!("{field} is longer than {max} bytes")));
+        return Err(Error::Credentials(format!(
+            "{field} is longer than {max} bytes"
+        )));
     }
-    if let Some(pos) = value.bytes().position(|b| !(0x21..=0x7e).contains(&b) || forbidden.contains(&b)) {
+    if let Some(pos) = value
+        .bytes()
+        .position(|b| !(0x21..=0x7e).contains(&b) || forbidden.contains(&b))
+    {
         let extra = if forbidden.is_empty() {
             String::new()
         } else {
@@ -155,6 +164,17 @@ pub struct Sources<'a> {
     pub disable_metadata: bool,
 }
 
+impl<'a> Sources<'a> {
+    /// An explicit key pair (the first source of the chain).
+    pub fn explicit(secret_id: &'a str, secret_key: &'a str) -> Sources<'a> {
+        Sources {
+            secret_id: Some(secret_id),
+            secret_key: Some(secret_key),
+            ..Sources::default()
+        }
+    }
+}
+
 impl std::fmt::Debug for Sources<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Sources")
@@ -172,7 +192,10 @@ impl std::fmt::Debug for Sources<'_> {
 /// Where a client's credentials come from. Static ones never change; a CVM
 /// role's are refreshed before they expire, safely under concurrent use.
 pub enum Provider {
-    Static { credential: Arc<Credential>, source: String },
+    Static {
+        credential: Arc<Credential>,
+        source: String,
+    },
     Role(metadata::RoleProvider),
 }
 
@@ -197,9 +220,11 @@ impl Provider {
 impl std::fmt::Debug for Provider {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Provider::Static { credential, source } => {
-                f.debug_struct("Static").field("source", source).field("credential", credential).finish()
-            }
+            Provider::Static { credential, source } => f
+                .debug_struct("Static")
+                .field("source", source)
+                .field("credential", credential)
+                .finish(),
             Provider::Role(role) => f.debug_tuple("Role").field(&role.describe()).finish(),
         }
     }
@@ -213,7 +238,9 @@ fn fixed(credential: Credential, source: String) -> Provider {
 }
 
 fn half_set(source: &str, present: &str, missing: &str) -> Error {
-    Error::Credentials(format!("{source}: {present} is set but {missing} is not; set both or neither"))
+    Error::Credentials(format!(
+        "{source}: {present} is set but {missing} is not; set both or neither"
+    ))
 }
 
 /// Tries, in order, the explicit options, the environment, the profile file
@@ -224,26 +251,53 @@ pub fn resolve(sources: &Sources<'_>, env: Env<'_>) -> Result<Provider, Error> {
     let mut tried = Vec::new();
 
     match (sources.secret_id, sources.secret_key) {
-        (Some(id), Some(key)) => return Ok(fixed(Credential::new(id, key, sources.session_token)?, "explicit options".into())),
+        (Some(id), Some(key)) => {
+            return Ok(fixed(
+                Credential::new(id, key, sources.session_token)?,
+                "explicit options".into(),
+            ))
+        }
         (Some(_), None) => return Err(half_set("explicit options", "secret_id", "secret_key")),
         (None, Some(_)) => return Err(half_set("explicit options", "secret_key", "secret_id")),
         (None, None) if sources.session_token.is_some() => {
-            return Err(half_set("explicit options", "session_token", "secret_id and secret_key"))
+            return Err(half_set(
+                "explicit options",
+                "session_token",
+                "secret_id and secret_key",
+            ))
         }
         (None, None) => tried.push("explicit options (not set)".to_owned()),
     }
 
-    let (id, key) = (env_value(env, "TENCENTCLOUD_SECRET_ID"), env_value(env, "TENCENTCLOUD_SECRET_KEY"));
+    let (id, key) = (
+        env_value(env, "TENCENTCLOUD_SECRET_ID"),
+        env_value(env, "TENCENTCLOUD_SECRET_KEY"),
+    );
     match (&id, &key) {
         (Some(id), Some(key)) => {
-            let token = env_value(env, "TENCENTCLOUD_SESSION_TOKEN").or_else(|| env_value(env, "TENCENTCLOUD_TOKEN"));
+            let token = env_value(env, "TENCENTCLOUD_SESSION_TOKEN")
+                .or_else(|| env_value(env, "TENCENTCLOUD_TOKEN"));
             let credential = Credential::new(id, key, token.as_deref())
                 .map_err(|e| Error::Credentials(format!("environment: {e}")))?;
             return Ok(fixed(credential, "environment".into()));
         }
-        (Some(_), None) => return Err(half_set("environment", "TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY")),
-        (None, Some(_)) => return Err(half_set("environment", "TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_SECRET_ID")),
-        (None, None) => tried.push("environment TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY (not set)".to_owned()),
+        (Some(_), None) => {
+            return Err(half_set(
+                "environment",
+                "TENCENTCLOUD_SECRET_ID",
+                "TENCENTCLOUD_SECRET_KEY",
+            ))
+        }
+        (None, Some(_)) => {
+            return Err(half_set(
+                "environment",
+                "TENCENTCLOUD_SECRET_KEY",
+                "TENCENTCLOUD_SECRET_ID",
+            ))
+        }
+        (None, None) => tried.push(
+            "environment TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY (not set)".to_owned(),
+        ),
     }
 
     if let Some(provider) = from_profile_file(sources, env, &mut tried)? {
@@ -253,27 +307,47 @@ pub fn resolve(sources: &Sources<'_>, env: Env<'_>) -> Result<Provider, Error> {
     if sources.disable_metadata {
         tried.push("CVM role metadata (disabled)".to_owned());
     } else {
-        let base = sources.metadata_url.unwrap_or(metadata::DEFAULT_METADATA_URL);
+        let base = sources
+            .metadata_url
+            .unwrap_or(metadata::DEFAULT_METADATA_URL);
         match metadata::RoleProvider::discover(base) {
             Ok(role) => return Ok(Provider::Role(role)),
             Err(why) => tried.push(format!("CVM role metadata ({why})")),
         }
     }
-    Err(Error::Credentials(format!("no credentials found; tried: {}", tried.join("; "))))
+    Err(Error::Credentials(format!(
+        "no credentials found; tried: {}",
+        tried.join("; ")
+    )))
 }
 
-fn from_profile_file(sources: &Sources<'_>, env: Env<'_>, tried: &mut Vec<String>) -> Result<Option<Provider>, Error> {
-    let (path, path_named) = match sources.credentials_file.map(str::to_owned).or_else(|| env_value(env, "TENCENTCLOUD_CREDENTIALS_FILE")) {
+fn from_profile_file(
+    sources: &Sources<'_>,
+    env: Env<'_>,
+    tried: &mut Vec<String>,
+) -> Result<Option<Provider>, Error> {
+    let (path, path_named) = match sources
+        .credentials_file
+        .map(str::to_owned)
+        .or_else(|| env_value(env, "TENCENTCLOUD_CREDENTIALS_FILE"))
+    {
         Some(path) => (path, true),
         None => match env_value(env, "HOME") {
-            Some(home) => (format!("{}/.tencentcloud/credentials", home.trim_end_matches('/')), false),
+            Some(home) => (
+                format!("{}/.tencentcloud/credentials", home.trim_end_matches('/')),
+                false,
+            ),
             None => {
                 tried.push("profile file (no HOME to find ~/.tencentcloud/credentials)".to_owned());
                 return Ok(None);
             }
         },
     };
-    let (section_name, section_named) = match sources.profile.map(str::to_owned).or_else(|| env_value(env, "TENCENTCLOUD_PROFILE")) {
+    let (section_name, section_named) = match sources
+        .profile
+        .map(str::to_owned)
+        .or_else(|| env_value(env, "TENCENTCLOUD_PROFILE"))
+    {
         Some(name) => (name, true),
         None => ("default".to_owned(), false),
     };
@@ -289,7 +363,9 @@ fn from_profile_file(sources: &Sources<'_>, env: Env<'_>, tried: &mut Vec<String
         .map_err(|e| Error::Credentials(format!("profile file {path}: {e}")))?;
     let Some(section) = section else {
         if section_named {
-            return Err(Error::Credentials(format!("profile file {path} has no [{section_name}] section")));
+            return Err(Error::Credentials(format!(
+                "profile file {path} has no [{section_name}] section"
+            )));
         }
         tried.push(format!("profile file {path} (no [{section_name}] section)"));
         return Ok(None);
@@ -303,7 +379,9 @@ fn from_profile_file(sources: &Sources<'_>, env: Env<'_>, tried: &mut Vec<String
         }
         (Some(_), None) => Err(half_set(&source, "secret_id", "secret_key")),
         (None, Some(_)) => Err(half_set(&source, "secret_key", "secret_id")),
-        (None, None) => Err(Error::Credentials(format!("{source} has neither secret_id nor secret_key"))),
+        (None, None) => Err(Error::Credentials(format!(
+            "{source} has neither secret_id nor secret_key"
+        ))),
     }
 }
 
@@ -313,7 +391,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         move |name| map.get(name).cloned()
     }
 
@@ -324,23 +405,48 @@ mod tests {
         }
     }
 
-    fn chosen(sources: &Sources, env: &dyn Fn(&str) -> Option<String>) -> (String, String, Option<String>) {
+    fn chosen(
+        sources: &Sources,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> (String, String, Option<String>) {
         let provider = resolve(sources, env).unwrap();
         let c = provider.current().unwrap();
-        (provider.source(), c.secret_id().to_owned(), c.session_token().map(|t| t.expose_str().to_owned()))
+        (
+            provider.source(),
+            c.secret_id().to_owned(),
+            c.session_token().map(|t| t.expose_str().to_owned()),
+        )
     }
 
     #[test]
     fn explicit_options_win_over_everything() {
-        let env = env_of(&[("TENCENTCLOUD_SECRET_ID", "AKIDenv"), ("TENCENTCLOUD_SECRET_KEY", "envkey")]);
-        let s = Sources { secret_id: Some("AKIDexplicit"), secret_key: Some("k"), ..no_metadata() };
+        let env = env_of(&[
+            ("TENCENTCLOUD_SECRET_ID", "AKIDenv"),
+            ("TENCENTCLOUD_SECRET_KEY", "envkey"),
+        ]);
+        let s = Sources {
+            secret_id: Some("AKIDexplicit"),
+            secret_key: Some("k"),
+            ..no_metadata()
+        };
         assert_eq!(chosen(&s, &env).1, "AKIDexplicit");
     }
 
     #[test]
     fn environment_with_either_token_spelling() {
-        let env = env_of(&[("TENCENTCLOUD_SECRET_ID", "AKIDenv"), ("TENCENTCLOUD_SECRET_KEY", "envkey"), ("TENCENTCLOUD_TOKEN", "tccli-token")]);
-        assert_eq!(chosen(&no_metadata(), &env), ("environment".into(), "AKIDenv".into(), Some("tccli-token".into())));
+        let env = env_of(&[
+            ("TENCENTCLOUD_SECRET_ID", "AKIDenv"),
+            ("TENCENTCLOUD_SECRET_KEY", "envkey"),
+            ("TENCENTCLOUD_TOKEN", "tccli-token"),
+        ]);
+        assert_eq!(
+            chosen(&no_metadata(), &env),
+            (
+                "environment".into(),
+                "AKIDenv".into(),
+                Some("tccli-token".into())
+            )
+        );
         let env = env_of(&[
             ("TENCENTCLOUD_SECRET_ID", "AKIDenv"),
             ("TENCENTCLOUD_SECRET_KEY", "envkey"),
@@ -353,11 +459,40 @@ mod tests {
     #[test]
     fn half_set_sources_are_errors_not_skips() {
         let cases: Vec<(Sources, Vec<(&str, &str)>, &str)> = vec![
-            (Sources { secret_id: Some("AKID"), ..no_metadata() }, vec![], "secret_id is set but secret_key is not"),
-            (Sources { secret_key: Some("k"), ..no_metadata() }, vec![], "secret_key is set but secret_id is not"),
-            (Sources { session_token: Some("t"), ..no_metadata() }, vec![], "session_token is set"),
-            (no_metadata(), vec![("TENCENTCLOUD_SECRET_ID", "AKID")], "TENCENTCLOUD_SECRET_ID is set but TENCENTCLOUD_SECRET_KEY is not"),
-            (no_metadata(), vec![("TENCENTCLOUD_SECRET_KEY", "k")], "TENCENTCLOUD_SECRET_KEY is set but"),
+            (
+                Sources {
+                    secret_id: Some("AKID"),
+                    ..no_metadata()
+                },
+                vec![],
+                "secret_id is set but secret_key is not",
+            ),
+            (
+                Sources {
+                    secret_key: Some("k"),
+                    ..no_metadata()
+                },
+                vec![],
+                "secret_key is set but secret_id is not",
+            ),
+            (
+                Sources {
+                    session_token: Some("t"),
+                    ..no_metadata()
+                },
+                vec![],
+                "session_token is set",
+            ),
+            (
+                no_metadata(),
+                vec![("TENCENTCLOUD_SECRET_ID", "AKID")],
+                "TENCENTCLOUD_SECRET_ID is set but TENCENTCLOUD_SECRET_KEY is not",
+            ),
+            (
+                no_metadata(),
+                vec![("TENCENTCLOUD_SECRET_KEY", "k")],
+                "TENCENTCLOUD_SECRET_KEY is set but",
+            ),
         ];
         for (sources, pairs, expected) in cases {
             let env = env_of(&pairs);
@@ -373,7 +508,9 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("tcr-profile-{}", std::process::id()));
         std::fs::create_dir_all(dir.join(".tencentcloud")).unwrap();
         let home_file = dir.join(".tencentcloud/credentials");
-        std::fs::write(&home_file, "[default]
+        std::fs::write(
+            &home_file,
+            "[default]
 secret_id = AKIDdefault
 secret_key = k1
 [ci]
@@ -382,23 +519,41 @@ secret_key = k2
 token = t2
 [half]
 secret_id = AKIDhalf
-").unwrap();
+",
+        )
+        .unwrap();
         let home = dir.to_str().unwrap();
         let env = env_of(&[("HOME", home)]);
         assert_eq!(chosen(&no_metadata(), &env).1, "AKIDdefault");
-        let s = Sources { profile: Some("ci"), ..no_metadata() };
+        let s = Sources {
+            profile: Some("ci"),
+            ..no_metadata()
+        };
         assert_eq!(chosen(&s, &env).2, Some("t2".into()));
         let env = env_of(&[("HOME", home), ("TENCENTCLOUD_PROFILE", "ci")]);
         assert_eq!(chosen(&no_metadata(), &env).1, "AKIDci");
         let env = env_of(&[("HOME", home), ("TENCENTCLOUD_PROFILE", "half")]);
-        assert!(matches!(resolve(&no_metadata(), &env), Err(Error::Credentials(m)) if m.contains("secret_id is set but secret_key")));
+        assert!(
+            matches!(resolve(&no_metadata(), &env), Err(Error::Credentials(m)) if m.contains("secret_id is set but secret_key"))
+        );
         let env = env_of(&[("HOME", home), ("TENCENTCLOUD_PROFILE", "nope")]);
-        assert!(matches!(resolve(&no_metadata(), &env), Err(Error::Credentials(m)) if m.contains("no [nope] section")));
+        assert!(
+            matches!(resolve(&no_metadata(), &env), Err(Error::Credentials(m)) if m.contains("no [nope] section"))
+        );
         // An explicitly named file that does not exist is an error.
-        let env = env_of(&[("TENCENTCLOUD_CREDENTIALS_FILE", "/nonexistent/tcr/credentials")]);
-        assert!(matches!(resolve(&no_metadata(), &env), Err(Error::Credentials(m)) if m.contains("/nonexistent/tcr/credentials")));
+        let env = env_of(&[(
+            "TENCENTCLOUD_CREDENTIALS_FILE",
+            "/nonexistent/tcr/credentials",
+        )]);
+        assert!(
+            matches!(resolve(&no_metadata(), &env), Err(Error::Credentials(m)) if m.contains("/nonexistent/tcr/credentials"))
+        );
         // The environment comes before the file.
-        let env = env_of(&[("HOME", home), ("TENCENTCLOUD_SECRET_ID", "AKIDenv"), ("TENCENTCLOUD_SECRET_KEY", "k")]);
+        let env = env_of(&[
+            ("HOME", home),
+            ("TENCENTCLOUD_SECRET_ID", "AKIDenv"),
+            ("TENCENTCLOUD_SECRET_KEY", "k"),
+        ]);
         assert_eq!(chosen(&no_metadata(), &env).1, "AKIDenv");
         std::fs::remove_dir_all(&dir).unwrap();
     }
@@ -406,10 +561,19 @@ secret_id = AKIDhalf
     #[test]
     fn nothing_found_names_every_source_tried() {
         let env = env_of(&[("HOME", "/nonexistent-home")]);
-        let s = Sources { metadata_url: Some("http://127.0.0.1:9"), ..Default::default() };
+        let s = Sources {
+            metadata_url: Some("http://127.0.0.1:9"),
+            ..Default::default()
+        };
         match resolve(&s, &env) {
             Err(Error::Credentials(msg)) => {
-                for part in ["explicit options", "TENCENTCLOUD_SECRET_ID", "/nonexistent-home/.tencentcloud/credentials", "CVM role metadata", "127.0.0.1:9"] {
+                for part in [
+                    "explicit options",
+                    "TENCENTCLOUD_SECRET_ID",
+                    "/nonexistent-home/.tencentcloud/credentials",
+                    "CVM role metadata",
+                    "127.0.0.1:9",
+                ] {
                     assert!(msg.contains(part), "{part} missing from {msg}");
                 }
             }
@@ -419,7 +583,12 @@ secret_id = AKIDhalf
 
     #[test]
     fn debug_never_shows_secrets() {
-        let c = Credential::new("AKIDexample", "s3cr3t-key-value", Some("session-token-value")).unwrap();
+        let c = Credential::new(
+            "AKIDexample",
+            "s3cr3t-key-value",
+            Some("session-token-value"),
+        )
+        .unwrap();
         let shown = format!("{c:?}");
         assert!(shown.contains("AKIDexample"));
         assert!(!shown.contains("s3cr3t-key-value"));
@@ -432,8 +601,14 @@ secret_id = AKIDhalf
         let text = err.to_string();
         assert!(text.contains("secret_key"), "{text}");
         assert!(!text.contains("bad key with spaces"), "{text}");
-        assert!(Credential::new("", "k", None).unwrap_err().to_string().contains("secret_id is empty"));
-        assert!(Credential::new("AKID", "k", Some("tok\r\nX: y")).unwrap_err().to_string().contains("session_token"));
+        assert!(Credential::new("", "k", None)
+            .unwrap_err()
+            .to_string()
+            .contains("secret_id is empty"));
+        assert!(Credential::new("AKID", "k", Some("tok\r\nX: y"))
+            .unwrap_err()
+            .to_string()
+            .contains("session_token"));
     }
 
     #[test]

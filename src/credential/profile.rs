@@ -19,7 +19,10 @@ impl std::fmt::Debug for Section {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Section")
             .field("secret_id", &self.secret_id)
-            .field("secret_key", &self.secret_key.as_ref().map(|_| "<redacted>"))
+            .field(
+                "secret_key",
+                &self.secret_key.as_ref().map(|_| "<redacted>"),
+            )
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .finish()
     }
@@ -27,7 +30,10 @@ impl std::fmt::Debug for Section {
 
 impl Drop for Section {
     fn drop(&mut self) {
-        for value in [&mut self.secret_key, &mut self.token].into_iter().flatten() {
+        for value in [&mut self.secret_key, &mut self.token]
+            .into_iter()
+            .flatten()
+        {
             // SAFETY: zero bytes are valid UTF-8.
             super::wipe(unsafe { value.as_bytes_mut() });
         }
@@ -80,12 +86,22 @@ mod tests {
     fn sections_comments_and_errors() {
         let text = "# comment\n[default]\nsecret_id = AKID1\nsecret_key=key1\n\n[ci]\n; temporary\nsecret_id = AKID2\nsecret_key = key2\ntoken = tok\nother = x\n";
         let d = find_section(text, "default").unwrap().unwrap();
-        assert_eq!((d.secret_id.as_deref(), d.secret_key.as_deref(), d.token.as_deref()), (Some("AKID1"), Some("key1"), None));
+        assert_eq!(
+            (
+                d.secret_id.as_deref(),
+                d.secret_key.as_deref(),
+                d.token.as_deref()
+            ),
+            (Some("AKID1"), Some("key1"), None)
+        );
         let ci = find_section(text, "ci").unwrap().unwrap();
         assert_eq!(ci.token.as_deref(), Some("tok"));
         assert!(find_section(text, "missing").unwrap().is_none());
         let err = find_section("[default]\nsecret_key\n", "default").unwrap_err();
-        assert!(err.contains("line 2") && !err.contains("secret_key\n"), "{err}");
+        assert!(
+            err.contains("line 2") && !err.contains("secret_key\n"),
+            "{err}"
+        );
         assert!(find_section("[default\n", "default").is_err());
     }
 }

@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tcr::sign::{self, SigningKey};
-use tcr::{Client, ClientOptions};
+use tcr::{Client, ClientOptions, Sources};
 
 pub const ID: &str = "AKIDRUSTTEST";
 pub const KEY: &str = "rust-test-secret-key";
@@ -22,10 +22,17 @@ pub fn json_of(response: reqwest::blocking::Response) -> Value {
 }
 
 pub fn now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
 }
 
-pub fn request<'a>(enable: Option<bool>, desc: Option<&'a str>, modify_flag: Option<i64>) -> tcr::ModifyInstanceToken<'a> {
+pub fn request<'a>(
+    enable: Option<bool>,
+    desc: Option<&'a str>,
+    modify_flag: Option<i64>,
+) -> tcr::ModifyInstanceToken<'a> {
     tcr::ModifyInstanceToken {
         registry_id: REGISTRY,
         token_id: TOKEN,
@@ -64,8 +71,18 @@ impl Emulator {
 
     pub fn start(extra: &[&str]) -> Emulator {
         let mut child = Command::new(env!("CARGO_BIN_EXE_tcr-emulator"))
-            .args(["--key", &format!("{ID}:{KEY}"), "--key", &format!("{TEMP_ID}:{TEMP_KEY}:{TEMP_TOKEN}")])
-            .args(["--token", &format!("{REGISTRY}:{TOKEN}:on"), "--token", "tcr-12345:second-token:off:old"])
+            .args([
+                "--key",
+                &format!("{ID}:{KEY}"),
+                "--key",
+                &format!("{TEMP_ID}:{TEMP_KEY}:{TEMP_TOKEN}"),
+            ])
+            .args([
+                "--token",
+                &format!("{REGISTRY}:{TOKEN}:on"),
+                "--token",
+                "tcr-12345:second-token:off:old",
+            ])
             .args(extra)
             .stdout(Stdio::piped())
             .spawn()
@@ -77,7 +94,11 @@ impl Emulator {
             url: String::new(),
             // The harness talks to the emulator directly, never through a
             // proxy from the environment (tests/proxy_env.rs sets one).
-            control: reqwest::blocking::Client::builder().timeout(Duration::from_secs(10)).no_proxy().build().unwrap(),
+            control: reqwest::blocking::Client::builder()
+                .timeout(Duration::from_secs(10))
+                .no_proxy()
+                .build()
+                .unwrap(),
         };
         let mut line = String::new();
         BufReader::new(stdout).read_line(&mut line).unwrap();
@@ -90,11 +111,21 @@ impl Emulator {
     }
 
     pub fn get(&self, path: &str) -> Value {
-        json_of(self.control.get(format!("{}{path}", self.url)).send().unwrap())
+        json_of(
+            self.control
+                .get(format!("{}{path}", self.url))
+                .send()
+                .unwrap(),
+        )
     }
 
     pub fn fault(&self, query: &str) {
-        let status = self.control.post(format!("{}/_emulator/fault?{query}", self.url)).send().unwrap().status();
+        let status = self
+            .control
+            .post(format!("{}/_emulator/fault?{query}", self.url))
+            .send()
+            .unwrap()
+            .status();
         assert_eq!(status, 200, "fault {query}");
     }
 
@@ -110,8 +141,11 @@ impl Emulator {
     /// with --rate 0 in most tests, and tests make calls in bursts).
     pub fn client(&self, secret_key: &str) -> Client {
         self.client_with(ClientOptions {
-            secret_id: Some(ID),
-            secret_key: Some(secret_key),
+            credentials: Sources {
+                secret_id: Some(ID),
+                secret_key: Some(secret_key),
+                ..Default::default()
+            },
             rate_limit: Some(0.0),
             ..Default::default()
         })
@@ -135,7 +169,10 @@ impl Emulator {
     pub fn raw(&self, raw: Raw<'_>) -> String {
         let body = raw.body.as_bytes();
         let timestamp = raw.timestamp.unwrap_or_else(now);
-        let date = raw.scope_date.map(str::to_owned).unwrap_or_else(|| sign::utc_date(timestamp));
+        let date = raw
+            .scope_date
+            .map(str::to_owned)
+            .unwrap_or_else(|| sign::utc_date(timestamp));
         let signed_headers = raw.signed_headers.unwrap_or("content-type;host");
         let mut canonical = String::from("POST\n/\n\n");
         for name in signed_headers.split(';') {
@@ -149,7 +186,8 @@ impl Emulator {
         }
         canonical.push_str(&format!("\n{signed_headers}\n{}", sign::sha256_hex(body)));
         let key = SigningKey::derive(raw.secret_key.as_bytes(), &date, raw.service);
-        let signature = sign::signature_of_canonical(&canonical, timestamp, &date, raw.service, &key);
+        let signature =
+            sign::signature_of_canonical(&canonical, timestamp, &date, raw.service, &key);
         let authorization = format!(
             "TC3-HMAC-SHA256 Credential={}/{date}/{}/tc3_request, SignedHeaders={signed_headers}, Signature={signature}",
             raw.secret_id, raw.service
@@ -170,8 +208,16 @@ impl Emulator {
         }
         let reply = json_of(request.body(body.to_vec()).send().unwrap());
         let response = &reply["Response"];
-        assert!(response["RequestId"].as_str().is_some_and(|id| id.len() == 36), "{reply}");
-        response["Error"]["Code"].as_str().unwrap_or("OK").to_owned()
+        assert!(
+            response["RequestId"]
+                .as_str()
+                .is_some_and(|id| id.len() == 36),
+            "{reply}"
+        );
+        response["Error"]["Code"]
+            .as_str()
+            .unwrap_or("OK")
+            .to_owned()
     }
 }
 
@@ -181,7 +227,6 @@ impl Drop for Emulator {
         let _ = self.child.wait();
     }
 }
-
 
 #[derive(Clone, Copy)]
 pub struct Raw<'a> {
@@ -196,4 +241,3 @@ pub struct Raw<'a> {
     pub signed_headers: Option<&'a str>,
     pub body: &'a str,
 }
-

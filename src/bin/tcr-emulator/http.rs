@@ -21,7 +21,10 @@ pub struct Request {
 
 impl Request {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn path(&self) -> &str {
@@ -48,12 +51,18 @@ pub enum ReadOutcome {
 
 fn line<R: BufRead>(reader: &mut R, budget: &mut usize) -> io::Result<Option<String>> {
     let mut buf = Vec::new();
-    let n = reader.by_ref().take(*budget as u64 + 1).read_until(b'\n', &mut buf)?;
+    let n = reader
+        .by_ref()
+        .take(*budget as u64 + 1)
+        .read_until(b'\n', &mut buf)?;
     if n == 0 {
         return Ok(None);
     }
     if n > *budget {
-        return Err(io::Error::new(io::ErrorKind::InvalidData, "header too large"));
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "header too large",
+        ));
     }
     *budget -= n;
     while buf.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
@@ -67,11 +76,14 @@ pub fn read_request<R: BufRead>(reader: &mut R) -> io::Result<ReadOutcome> {
     let request_line = match line(reader, &mut budget) {
         Ok(Some(l)) => l,
         Ok(None) => return Ok(ReadOutcome::Closed),
-        Err(e) if e.kind() == io::ErrorKind::InvalidData => return Ok(ReadOutcome::Bad(431, "header too large")),
+        Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+            return Ok(ReadOutcome::Bad(431, "header too large"))
+        }
         Err(e) => return Err(e),
     };
     let mut parts = request_line.split_whitespace();
-    let (Some(method), Some(target), Some(version)) = (parts.next(), parts.next(), parts.next()) else {
+    let (Some(method), Some(target), Some(version)) = (parts.next(), parts.next(), parts.next())
+    else {
         return Ok(ReadOutcome::Bad(400, "malformed request line"));
     };
     let mut keep_alive = version == "HTTP/1.1";
@@ -80,7 +92,9 @@ pub fn read_request<R: BufRead>(reader: &mut R) -> io::Result<ReadOutcome> {
         let l = match line(reader, &mut budget) {
             Ok(Some(l)) => l,
             Ok(None) => return Ok(ReadOutcome::Closed),
-            Err(e) if e.kind() == io::ErrorKind::InvalidData => return Ok(ReadOutcome::Bad(431, "header too large")),
+            Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+                return Ok(ReadOutcome::Bad(431, "header too large"))
+            }
             Err(e) => return Err(e),
         };
         if l.is_empty() {
@@ -91,14 +105,22 @@ pub fn read_request<R: BufRead>(reader: &mut R) -> io::Result<ReadOutcome> {
         };
         headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
     }
-    let find = |name: &str| headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+    let find = |name: &str| {
+        headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
     match find("connection").map(str::to_ascii_lowercase).as_deref() {
         Some("close") => keep_alive = false,
         Some("keep-alive") => keep_alive = true,
         _ => {}
     }
     if find("transfer-encoding").is_some() {
-        return Ok(ReadOutcome::Bad(411, "chunked bodies are not supported; send Content-Length"));
+        return Ok(ReadOutcome::Bad(
+            411,
+            "chunked bodies are not supported; send Content-Length",
+        ));
     }
     let length = match find("content-length") {
         None => 0,
@@ -155,7 +177,11 @@ pub fn write_response<W: Write>(
         "HTTP/1.1 {status} {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n{}\r\n",
         reason(status),
         body.len(),
-        if keep_alive { "" } else { "Connection: close\r\n" }
+        if keep_alive {
+            ""
+        } else {
+            "Connection: close\r\n"
+        }
     )?;
     out.extend_from_slice(body);
     stream.write_all(&out)

@@ -95,7 +95,10 @@ fn parse_args() -> Args {
     let mut fault = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        let mut value = |name: &str| args.next().unwrap_or_else(|| fail(&format!("{name} needs a value")));
+        let mut value = |name: &str| {
+            args.next()
+                .unwrap_or_else(|| fail(&format!("{name} needs a value")))
+        };
         match arg.as_str() {
             "--help" | "-h" => {
                 print!("{HELP}");
@@ -123,7 +126,11 @@ fn parse_args() -> Args {
             "--role" => {
                 let v = value("--role");
                 let (name, ttl) = match v.split_once(':') {
-                    Some((name, ttl)) => (name.to_owned(), ttl.parse().unwrap_or_else(|_| fail("--role TTL wants seconds"))),
+                    Some((name, ttl)) => (
+                        name.to_owned(),
+                        ttl.parse()
+                            .unwrap_or_else(|_| fail("--role TTL wants seconds")),
+                    ),
                     None => (v, 7200),
                 };
                 if name.is_empty() || ttl <= 0 {
@@ -153,13 +160,22 @@ fn parse_args() -> Args {
                     },
                 ));
             }
-            "--rate" => rate = value("--rate").parse().unwrap_or_else(|_| fail("--rate wants a number")),
-            "--max-skew" => max_skew = value("--max-skew").parse().unwrap_or_else(|_| fail("--max-skew wants seconds")),
+            "--rate" => {
+                rate = value("--rate")
+                    .parse()
+                    .unwrap_or_else(|_| fail("--rate wants a number"))
+            }
+            "--max-skew" => {
+                max_skew = value("--max-skew")
+                    .parse()
+                    .unwrap_or_else(|_| fail("--max-skew wants seconds"))
+            }
             "--no-verify" => verify = false,
             "--log" => log = true,
             "--fault" => {
                 let mode = value("--fault");
-                fault = Fault::parse(&mode, Some(1000), Some(500), Some("InternalError")).unwrap_or_else(|e| fail(&e));
+                fault = Fault::parse(&mode, Some(1000), Some(500), Some("InternalError"))
+                    .unwrap_or_else(|e| fail(&e));
             }
             other => fail(&format!("unknown option {other:?}; see --help")),
         }
@@ -222,15 +238,25 @@ impl Conn for rustls::StreamOwned<rustls::ServerConnection, TcpStream> {
 
 fn main() {
     let args = parse_args();
-    let tls = args.tls_cert.as_deref().map(|path| tls::server_config(path).unwrap_or_else(|e| fail(&e)));
+    let tls = args
+        .tls_cert
+        .as_deref()
+        .map(|path| tls::server_config(path).unwrap_or_else(|e| fail(&e)));
     let emulator = Arc::new(Emulator::new(args.settings));
     emulator.set_fault(args.fault, None, 0);
     let listen = &args.listen;
-    let listener = TcpListener::bind(listen).unwrap_or_else(|e| fail(&format!("cannot listen on {listen}: {e}")));
-    let addr = listener.local_addr().unwrap_or_else(|e| fail(&format!("no local address: {e}")));
+    let listener = TcpListener::bind(listen)
+        .unwrap_or_else(|e| fail(&format!("cannot listen on {listen}: {e}")));
+    let addr = listener
+        .local_addr()
+        .unwrap_or_else(|e| fail(&format!("no local address: {e}")));
     {
         let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "{}://{addr}", if tls.is_some() { "https" } else { "http" });
+        let _ = writeln!(
+            out,
+            "{}://{addr}",
+            if tls.is_some() { "https" } else { "http" }
+        );
         let _ = out.flush();
     }
     for stream in listener.incoming() {
@@ -246,7 +272,9 @@ fn main() {
                 match tls {
                     None => serve_connection(stream, &emulator),
                     Some(config) => match rustls::ServerConnection::new(config) {
-                        Ok(conn) => serve_connection(rustls::StreamOwned::new(conn, stream), &emulator),
+                        Ok(conn) => {
+                            serve_connection(rustls::StreamOwned::new(conn, stream), &emulator)
+                        }
                         Err(e) => eprintln!("tcr-emulator: TLS setup failed: {e}"),
                     },
                 }
@@ -263,7 +291,13 @@ fn serve_connection<C: Conn>(stream: C, emulator: &Emulator) {
         let request = match http::read_request(&mut reader) {
             Ok(http::ReadOutcome::Request(r)) => r,
             Ok(http::ReadOutcome::Bad(status, why)) => {
-                let _ = http::write_response(reader.get_mut(), status, "text/plain", why.as_bytes(), false);
+                let _ = http::write_response(
+                    reader.get_mut(),
+                    status,
+                    "text/plain",
+                    why.as_bytes(),
+                    false,
+                );
                 return;
             }
             Ok(http::ReadOutcome::Closed) | Err(_) => return,
@@ -288,12 +322,28 @@ fn serve_connection<C: Conn>(stream: C, emulator: &Emulator) {
             },
             path if path.starts_with(METADATA_PREFIX) && request.method == "GET" => {
                 match emulator.metadata(&path[METADATA_PREFIX.len()..]) {
-                    Some((status, body)) => http::write_response(writer, status, "text/plain", &body, keep_alive),
-                    None => http::write_response(writer, 404, "text/plain", b"no CAM role (start with --role)", keep_alive),
+                    Some((status, body)) => {
+                        http::write_response(writer, status, "text/plain", &body, keep_alive)
+                    }
+                    None => http::write_response(
+                        writer,
+                        404,
+                        "text/plain",
+                        b"no CAM role (start with --role)",
+                        keep_alive,
+                    ),
                 }
             }
-            path if path.starts_with("/_emulator/") => control(writer, emulator, &request, keep_alive),
-            _ => http::write_response(writer, 404, "text/plain", b"not found; the API is at /", keep_alive),
+            path if path.starts_with("/_emulator/") => {
+                control(writer, emulator, &request, keep_alive)
+            }
+            _ => http::write_response(
+                writer,
+                404,
+                "text/plain",
+                b"not found; the API is at /",
+                keep_alive,
+            ),
         };
         if written.is_err() || !keep_alive {
             return;
@@ -304,7 +354,10 @@ fn serve_connection<C: Conn>(stream: C, emulator: &Emulator) {
 /// Closes with a TCP reset (SO_LINGER 0) rather than an orderly FIN.
 fn reset(stream: &TcpStream) {
     use std::os::fd::AsRawFd;
-    let linger = libc::linger { l_onoff: 1, l_linger: 0 };
+    let linger = libc::linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
     // SAFETY: a valid socket descriptor and a correctly sized linger struct.
     unsafe {
         libc::setsockopt(
@@ -318,8 +371,15 @@ fn reset(stream: &TcpStream) {
     let _ = stream.shutdown(Shutdown::Both);
 }
 
-fn control<W: Write>(writer: &mut W, emulator: &Emulator, req: &http::Request, keep_alive: bool) -> std::io::Result<()> {
-    let json = |w: &mut W, body: Vec<u8>| http::write_response(w, 200, "application/json", &body, keep_alive);
+fn control<W: Write>(
+    writer: &mut W,
+    emulator: &Emulator,
+    req: &http::Request,
+    keep_alive: bool,
+) -> std::io::Result<()> {
+    let json = |w: &mut W, body: Vec<u8>| {
+        http::write_response(w, 200, "application/json", &body, keep_alive)
+    };
     match (req.method.as_str(), req.path()) {
         ("GET", "/_emulator/state") => json(writer, emulator.state_json()),
         ("GET", "/_emulator/stats") => json(writer, emulator.stats_json()),
@@ -331,9 +391,18 @@ fn control<W: Write>(writer: &mut W, emulator: &Emulator, req: &http::Request, k
         ("POST", "/_emulator/fault") => {
             let number = |k: &str| req.query(k).and_then(|v| v.parse::<u64>().ok());
             let mode = req.query("mode").unwrap_or("none");
-            let parsed = Fault::parse(mode, number("delay_ms"), number("status").map(|s| s as u16), req.query("code"));
+            let parsed = Fault::parse(
+                mode,
+                number("delay_ms"),
+                number("status").map(|s| s as u16),
+                req.query("code"),
+            );
             // For modes other than delay, delay_ms waits before the fault.
-            let delay_before = if mode == "delay" { 0 } else { number("delay_ms").unwrap_or(0) };
+            let delay_before = if mode == "delay" {
+                0
+            } else {
+                number("delay_ms").unwrap_or(0)
+            };
             match parsed {
                 Ok(fault) => {
                     emulator.set_fault(fault, number("count"), delay_before);
@@ -342,6 +411,12 @@ fn control<W: Write>(writer: &mut W, emulator: &Emulator, req: &http::Request, k
                 Err(e) => http::write_response(writer, 400, "text/plain", e.as_bytes(), keep_alive),
             }
         }
-        _ => http::write_response(writer, 404, "text/plain", b"unknown control endpoint", keep_alive),
+        _ => http::write_response(
+            writer,
+            404,
+            "text/plain",
+            b"unknown control endpoint",
+            keep_alive,
+        ),
     }
 }

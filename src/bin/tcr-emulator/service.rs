@@ -58,7 +58,12 @@ pub enum Fault {
 impl Fault {
     /// Parses `drop`, `reset`, `delay`, `http5xx`, `garbage`, `no-response`,
     /// `no-request-id` or `error` with their parameters.
-    pub fn parse(mode: &str, delay_ms: Option<u64>, status: Option<u16>, code: Option<&str>) -> Result<Option<Fault>, String> {
+    pub fn parse(
+        mode: &str,
+        delay_ms: Option<u64>,
+        status: Option<u16>,
+        code: Option<&str>,
+    ) -> Result<Option<Fault>, String> {
         Ok(Some(match mode {
             "none" => return Ok(None),
             "drop" => Fault::Drop,
@@ -165,7 +170,10 @@ fn reject(code: &'static str, message: impl Into<String>) -> Reject {
 }
 
 fn now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 impl Emulator {
@@ -174,7 +182,10 @@ impl Emulator {
         for (registry, token, state) in settings.tokens {
             registries.entry(registry).or_default().insert(token, state);
         }
-        let seed = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1);
+        let seed = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(1);
         Emulator {
             keys: RwLock::new(settings.keys),
             role: settings.role,
@@ -299,7 +310,12 @@ impl Emulator {
                 code
             );
         }
-        *self.by_code.lock().unwrap().entry(code.clone()).or_default() += 1;
+        *self
+            .by_code
+            .lock()
+            .unwrap()
+            .entry(code.clone())
+            .or_default() += 1;
         self.remember(req, code);
         Outcome::Reply(200, "application/json", body)
     }
@@ -329,43 +345,79 @@ impl Emulator {
 
     fn process(&self, req: &crate::http::Request) -> Result<Vec<u8>, Reject> {
         if req.method != "POST" {
-            return Err(reject("InvalidParameter", format!("method {} is not supported; use POST", req.method)));
+            return Err(reject(
+                "InvalidParameter",
+                format!("method {} is not supported; use POST", req.method),
+            ));
         }
         let content_type = req.header("content-type").unwrap_or("");
-        if !content_type.to_ascii_lowercase().starts_with("application/json") {
-            return Err(reject("InvalidParameter", "Content-Type must be application/json"));
+        if !content_type
+            .to_ascii_lowercase()
+            .starts_with("application/json")
+        {
+            return Err(reject(
+                "InvalidParameter",
+                "Content-Type must be application/json",
+            ));
         }
-        let secret_id = if self.verify { self.verify_signature(req)? } else { String::from("-") };
+        let secret_id = if self.verify {
+            self.verify_signature(req)?
+        } else {
+            String::from("-")
+        };
         self.check_rate(&secret_id)?;
-        let action = req.header("x-tc-action").ok_or_else(|| reject("MissingParameter", "missing X-TC-Action"))?;
-        let version = req.header("x-tc-version").ok_or_else(|| reject("MissingParameter", "missing X-TC-Version"))?;
+        let action = req
+            .header("x-tc-action")
+            .ok_or_else(|| reject("MissingParameter", "missing X-TC-Action"))?;
+        let version = req
+            .header("x-tc-version")
+            .ok_or_else(|| reject("MissingParameter", "missing X-TC-Version"))?;
         if version != VERSION {
-            return Err(reject("NoSuchVersion", format!("version {version:?} does not exist for tcr")));
+            return Err(reject(
+                "NoSuchVersion",
+                format!("version {version:?} does not exist for tcr"),
+            ));
         }
         match req.header("x-tc-region") {
             None => return Err(reject("MissingParameter", "missing X-TC-Region")),
-            Some(r) if r.is_empty() => return Err(reject("InvalidParameterValue", "X-TC-Region is empty")),
+            Some(r) if r.is_empty() => {
+                return Err(reject("InvalidParameterValue", "X-TC-Region is empty"))
+            }
             Some(_) => {}
         }
         let params: Map<String, Value> = match serde_json::from_slice(&req.body) {
             Ok(Value::Object(map)) => map,
-            _ => return Err(reject("InvalidParameter", "the request body is not a JSON object")),
+            _ => {
+                return Err(reject(
+                    "InvalidParameter",
+                    "the request body is not a JSON object",
+                ))
+            }
         };
         match action {
             "ModifyInstanceToken" => self.modify_instance_token(&params),
             "DescribeInstanceToken" => self.describe_instance_token(&params),
-            other => Err(reject("InvalidAction", format!("action {other:?} does not exist"))),
+            other => Err(reject(
+                "InvalidAction",
+                format!("action {other:?} does not exist"),
+            )),
         }
     }
 
     /// Verifies the TC3 signature the way the service does; returns the SecretId.
     fn verify_signature(&self, req: &crate::http::Request) -> Result<String, Reject> {
-        let auth = req
-            .header("authorization")
-            .ok_or_else(|| reject("AuthFailure.SignatureFailure", "missing Authorization header"))?;
-        let fields = auth
-            .strip_prefix("TC3-HMAC-SHA256 ")
-            .ok_or_else(|| reject("AuthFailure.InvalidAuthorization", "Authorization is not TC3-HMAC-SHA256"))?;
+        let auth = req.header("authorization").ok_or_else(|| {
+            reject(
+                "AuthFailure.SignatureFailure",
+                "missing Authorization header",
+            )
+        })?;
+        let fields = auth.strip_prefix("TC3-HMAC-SHA256 ").ok_or_else(|| {
+            reject(
+                "AuthFailure.InvalidAuthorization",
+                "Authorization is not TC3-HMAC-SHA256",
+            )
+        })?;
         let mut credential = None;
         let mut signed_headers = None;
         let mut signature = None;
@@ -377,12 +429,20 @@ impl Emulator {
                 _ => {}
             }
         }
-        let (Some(credential), Some(signed_headers), Some(signature)) = (credential, signed_headers, signature) else {
-            return Err(reject("AuthFailure.InvalidAuthorization", "Authorization lacks Credential, SignedHeaders or Signature"));
+        let (Some(credential), Some(signed_headers), Some(signature)) =
+            (credential, signed_headers, signature)
+        else {
+            return Err(reject(
+                "AuthFailure.InvalidAuthorization",
+                "Authorization lacks Credential, SignedHeaders or Signature",
+            ));
         };
         let scope: Vec<&str> = credential.split('/').collect();
         let [secret_id, date, service, terminator] = scope[..] else {
-            return Err(reject("AuthFailure.InvalidAuthorization", "Credential is not SecretId/Date/Service/tc3_request"));
+            return Err(reject(
+                "AuthFailure.InvalidAuthorization",
+                "Credential is not SecretId/Date/Service/tc3_request",
+            ));
         };
         let timestamp: i64 = req
             .header("x-tc-timestamp")
@@ -392,7 +452,10 @@ impl Emulator {
         if (now() - timestamp).abs() > self.max_skew {
             return Err(reject(
                 "AuthFailure.SignatureExpire",
-                format!("the signature timestamp is more than {} seconds from the server time", self.max_skew),
+                format!(
+                    "the signature timestamp is more than {} seconds from the server time",
+                    self.max_skew
+                ),
             ));
         }
         let keys = self.keys.read().unwrap();
@@ -400,7 +463,10 @@ impl Emulator {
             .get(secret_id)
             .ok_or_else(|| reject("AuthFailure.SecretIdNotFound", "the SecretId is not found"))?;
         if key.expires_at.is_some_and(|t| now() > t) {
-            return Err(reject("AuthFailure.TokenFailure", "the temporary credentials have expired"));
+            return Err(reject(
+                "AuthFailure.TokenFailure",
+                "the temporary credentials have expired",
+            ));
         }
         if date != sign::utc_date(timestamp) || service != SERVICE || terminator != "tc3_request" {
             return Err(reject(
@@ -410,13 +476,24 @@ impl Emulator {
         }
         let names: Vec<&str> = signed_headers.split(';').collect();
         if !names.contains(&"content-type") || !names.contains(&"host") {
-            return Err(reject("AuthFailure.SignatureFailure", "SignedHeaders must include content-type and host"));
+            return Err(reject(
+                "AuthFailure.SignatureFailure",
+                "SignedHeaders must include content-type and host",
+            ));
         }
-        let mut canonical = format!("{}\n{}\n{}\n", req.method, req.path(), req.target.split_once('?').map_or("", |q| q.1));
+        let mut canonical = format!(
+            "{}\n{}\n{}\n",
+            req.method,
+            req.path(),
+            req.target.split_once('?').map_or("", |q| q.1)
+        );
         for name in &names {
-            let value = req
-                .header(name)
-                .ok_or_else(|| reject("AuthFailure.SignatureFailure", format!("signed header {name} is not in the request")))?;
+            let value = req.header(name).ok_or_else(|| {
+                reject(
+                    "AuthFailure.SignatureFailure",
+                    format!("signed header {name} is not in the request"),
+                )
+            })?;
             canonical.push_str(name);
             canonical.push(':');
             canonical.push_str(&value.trim().to_ascii_lowercase());
@@ -434,15 +511,26 @@ impl Emulator {
             &SigningKey::derive(key.secret_key.as_bytes(), date, SERVICE),
         );
         if !constant_time_eq(expected.as_bytes(), signature.as_bytes()) {
-            return Err(reject("AuthFailure.SignatureFailure", "the request signature does not match"));
+            return Err(reject(
+                "AuthFailure.SignatureFailure",
+                "the request signature does not match",
+            ));
         }
         match (&key.session_token, req.header("x-tc-token")) {
             (Some(want), Some(got)) if want == got => {}
             (None, None) => {}
             (Some(_), _) => {
-                return Err(reject("AuthFailure.TokenFailure", "the session token is missing or wrong for these temporary credentials"))
+                return Err(reject(
+                    "AuthFailure.TokenFailure",
+                    "the session token is missing or wrong for these temporary credentials",
+                ))
             }
-            (None, Some(_)) => return Err(reject("AuthFailure.TokenFailure", "a session token was sent with permanent credentials")),
+            (None, Some(_)) => {
+                return Err(reject(
+                    "AuthFailure.TokenFailure",
+                    "a session token was sent with permanent credentials",
+                ))
+            }
         }
         Ok(secret_id.to_owned())
     }
@@ -457,12 +545,16 @@ impl Emulator {
             tokens: self.rate,
             last: now,
         });
-        bucket.tokens = (bucket.tokens + now.duration_since(bucket.last).as_secs_f64() * self.rate).min(self.rate);
+        bucket.tokens = (bucket.tokens + now.duration_since(bucket.last).as_secs_f64() * self.rate)
+            .min(self.rate);
         bucket.last = now;
         if bucket.tokens < 1.0 {
             return Err(reject(
                 "RequestLimitExceeded",
-                format!("more than {} requests per second for this SecretId", self.rate),
+                format!(
+                    "more than {} requests per second for this SecretId",
+                    self.rate
+                ),
             ));
         }
         bucket.tokens -= 1.0;
@@ -470,7 +562,10 @@ impl Emulator {
     }
 
     fn modify_instance_token(&self, params: &Map<String, Value>) -> Result<Vec<u8>, Reject> {
-        check_known(params, &["RegistryId", "TokenId", "Enable", "Desc", "ModifyFlag"])?;
+        check_known(
+            params,
+            &["RegistryId", "TokenId", "Enable", "Desc", "ModifyFlag"],
+        )?;
         let registry_id = required_string(params, "RegistryId")?;
         let token_id = required_string(params, "TokenId")?;
         let enable = match params.get("Enable") {
@@ -485,16 +580,40 @@ impl Emulator {
             Some(_) => return Err(reject("InvalidParameter", "ModifyFlag must be an Integer")),
         };
         let mut registries = self.registries.lock().unwrap();
-        let tokens = registries
-            .get_mut(registry_id)
-            .ok_or_else(|| reject("ResourceNotFound", format!("instance {registry_id} does not exist")))?;
-        let token = tokens
-            .get_mut(token_id)
-            .ok_or_else(|| reject("ResourceNotFound", format!("token {token_id} does not exist in {registry_id}")))?;
+        let tokens = registries.get_mut(registry_id).ok_or_else(|| {
+            reject(
+                "ResourceNotFound",
+                format!("instance {registry_id} does not exist"),
+            )
+        })?;
+        let token = tokens.get_mut(token_id).ok_or_else(|| {
+            reject(
+                "ResourceNotFound",
+                format!("token {token_id} does not exist in {registry_id}"),
+            )
+        })?;
         match flag {
-            1 => token.desc = desc.ok_or_else(|| reject("MissingParameter", "Desc is required when ModifyFlag is 1"))?.to_owned(),
-            2 => token.enabled = enable.ok_or_else(|| reject("MissingParameter", "Enable is required when ModifyFlag is 2"))?,
-            other => return Err(reject("InvalidParameterValue", format!("ModifyFlag must be 1 or 2, got {other}"))),
+            1 => {
+                token.desc = desc
+                    .ok_or_else(|| {
+                        reject("MissingParameter", "Desc is required when ModifyFlag is 1")
+                    })?
+                    .to_owned()
+            }
+            2 => {
+                token.enabled = enable.ok_or_else(|| {
+                    reject(
+                        "MissingParameter",
+                        "Enable is required when ModifyFlag is 2",
+                    )
+                })?
+            }
+            other => {
+                return Err(reject(
+                    "InvalidParameterValue",
+                    format!("ModifyFlag must be 1 or 2, got {other}"),
+                ))
+            }
         }
         Ok(self.success(Map::new()))
     }
@@ -505,13 +624,19 @@ impl Emulator {
         let number = |name: &str, default: u64| match params.get(name) {
             None => Ok(default),
             Some(Value::Number(n)) if n.is_u64() => Ok(n.as_u64().unwrap_or(default)),
-            Some(_) => Err(reject("InvalidParameter", format!("{name} must be a non-negative Integer"))),
+            Some(_) => Err(reject(
+                "InvalidParameter",
+                format!("{name} must be a non-negative Integer"),
+            )),
         };
         let (limit, offset) = (number("Limit", 20)?, number("Offset", 0)?);
         let registries = self.registries.lock().unwrap();
-        let tokens = registries
-            .get(registry_id)
-            .ok_or_else(|| reject("ResourceNotFound", format!("instance {registry_id} does not exist")))?;
+        let tokens = registries.get(registry_id).ok_or_else(|| {
+            reject(
+                "ResourceNotFound",
+                format!("instance {registry_id} does not exist"),
+            )
+        })?;
         let list: Vec<Value> = tokens
             .iter()
             .skip(offset as usize)
@@ -560,7 +685,10 @@ impl Emulator {
             "TmpSecretId": secret_id, "TmpSecretKey": secret_key, "Token": token,
             "ExpiredTime": expires_at, "Expiration": "", "Code": "Success",
         });
-        Some((200, serde_json::to_vec(&body).expect("JSON values serialise")))
+        Some((
+            200,
+            serde_json::to_vec(&body).expect("JSON values serialise"),
+        ))
     }
 
     /// `GET /_emulator/state`: every token's state.
@@ -599,7 +727,11 @@ impl Emulator {
         let list: Vec<Value> = seen
             .iter()
             .map(|s| {
-                let headers: Map<String, Value> = s.headers.iter().map(|(n, v)| (n.clone(), Value::String(v.clone()))).collect();
+                let headers: Map<String, Value> = s
+                    .headers
+                    .iter()
+                    .map(|(n, v)| (n.clone(), Value::String(v.clone())))
+                    .collect();
                 json!({"headers": headers, "body": s.body, "code": s.code})
             })
             .collect();
@@ -609,7 +741,14 @@ impl Emulator {
     /// `POST /_emulator/reset`: zero the counters, forget requests, clear faults.
     pub fn reset(&self) {
         let s = &self.stats;
-        for c in [&s.requests, &s.accepted, &s.rejected, &s.faults, &s.proxied, &s.metadata_fetches] {
+        for c in [
+            &s.requests,
+            &s.accepted,
+            &s.rejected,
+            &s.faults,
+            &s.proxied,
+            &s.metadata_fetches,
+        ] {
             c.store(0, Ordering::Relaxed);
         }
         self.by_code.lock().unwrap().clear();
@@ -625,23 +764,38 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 fn check_known(params: &Map<String, Value>, known: &[&str]) -> Result<(), Reject> {
     match params.keys().find(|k| !known.contains(&k.as_str())) {
-        Some(k) => Err(reject("UnknownParameter", format!("the parameter {k} is not recognized"))),
+        Some(k) => Err(reject(
+            "UnknownParameter",
+            format!("the parameter {k} is not recognized"),
+        )),
         None => Ok(()),
     }
 }
 
-fn optional_string<'a>(params: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>, Reject> {
+fn optional_string<'a>(
+    params: &'a Map<String, Value>,
+    name: &str,
+) -> Result<Option<&'a str>, Reject> {
     match params.get(name) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(reject("InvalidParameter", format!("{name} must be a String"))),
+        Some(_) => Err(reject(
+            "InvalidParameter",
+            format!("{name} must be a String"),
+        )),
     }
 }
 
 fn required_string<'a>(params: &'a Map<String, Value>, name: &str) -> Result<&'a str, Reject> {
     match optional_string(params, name)? {
-        None => Err(reject("MissingParameter", format!("the parameter {name} is missing"))),
-        Some("") => Err(reject("InvalidParameterValue", format!("{name} must not be empty"))),
+        None => Err(reject(
+            "MissingParameter",
+            format!("the parameter {name} is missing"),
+        )),
+        Some("") => Err(reject(
+            "InvalidParameterValue",
+            format!("{name} must not be empty"),
+        )),
         Some(s) => Ok(s),
     }
 }
