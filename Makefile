@@ -20,7 +20,7 @@ LINK_TCR   := -L$(RELEASE) -ltcr -Wl,-rpath,$(CURDIR)/$(RELEASE)
 DEMO_ID    := AKIDEMULATOR0000000000000000000000000
 DEMO_KEY   := EmulatorDemoSecretKey000000000000
 
-.PHONY: all build demo test check-fmt check-deps test-rust test-c test-python python-install test-go test-sdk check-header check-vectors vectors venv bench-emulator bench-quick bench-retries clean
+.PHONY: all build demo test check-fmt check-deps test-bad-input test-load test-sanitizers check-secrets test-rust test-c test-python python-install test-go test-sdk check-header check-vectors vectors venv bench-emulator bench-quick bench-retries clean
 
 all: build build/modify_instance_token
 
@@ -40,6 +40,21 @@ STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 build/modify_instance_token_static: examples/modify_instance_token.c include/tcr.h | build
 	@mkdir -p build
 	$(CC) -std=c99 $(CWARN) -O2 -Iinclude $< -o $@ $(RELEASE)/libtcr.a $(STATIC_LIBS)
+
+build/test_bad_input: tests/c/test_bad_input.c include/tcr.h | build
+	@mkdir -p build
+	$(CC) -std=c99 $(CWARN) -g -Iinclude $< -o $@ $(LINK_TCR) -lm
+
+build/load: tests/c/load.c include/tcr.h | build
+	@mkdir -p build
+	$(CC) -std=c99 $(CWARN) -O2 -Iinclude $< -o $@ $(LINK_TCR) -lpthread
+
+# The C tests under AddressSanitizer + LeakSanitizer (libtcr allocates with
+# malloc, so LSan sees its allocations too).
+ASAN_FLAGS := -g -O1 -fsanitize=address -fno-omit-frame-pointer
+build/%_asan: tests/c/%.c include/tcr.h | build
+	@mkdir -p build
+	$(CC) -std=c99 $(CWARN) $(ASAN_FLAGS) -Iinclude $< -o $@ $(LINK_TCR) -lpthread -lm
 
 build/test_tcr: tests/c/test_tcr.c include/tcr.h | build
 	@mkdir -p build
@@ -70,7 +85,7 @@ demo: build build/modify_instance_token
 	    t=s[\"registries\"][\"tcr-12345\"][\"2ab3af0d-893d-423f-91b1-27713566f95f\"]; \
 	    print(\"enabled=%s desc=%r\" % (t[\"enabled\"], t[\"desc\"]))" $$TCR_EMULATOR_URL'
 
-test: check-fmt check-deps test-rust check-header test-c test-sdk check-vectors test-python test-go
+test: check-fmt check-deps test-rust check-header test-c test-bad-input test-load test-sanitizers check-secrets test-sdk check-vectors test-python test-go
 	@echo "make test: all suites passed"
 
 test-rust: build
@@ -97,6 +112,36 @@ test-c: build build/test_tcr build/header_cpp build/modify_instance_token build/
 	tests/with-emulator.sh -- tests/c/example_tool.sh build/modify_instance_token
 	@! ldd build/modify_instance_token_static | grep -q libtcr || { echo "the static tool needs libtcr.so" >&2; exit 1; }
 	tests/with-emulator.sh -- tests/c/example_tool.sh build/modify_instance_token_static
+
+# At least 40 distinct malformed calls, each with its status and field, and
+# nothing sent.
+test-bad-input: build build/test_bad_input
+	tests/with-emulator.sh -- build/test_bad_input
+
+# 8 threads x 10,000 calls on one client: no failure, every request accepted,
+# resident memory after warm-up within 8 MB.
+test-load: build build/load
+	tests/with-emulator.sh --rate 0 -- build/load 8 10000 8192
+
+# The C suites and a shorter load under ASan + LSan; first check that the
+# sanitizer was really linked. (ASan's quarantine keeps freed memory, so the
+# RSS bound is not checked here: leaks are, by LSan at exit.)
+SAN_ENV := ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0
+test-sanitizers: build build/test_tcr_asan build/test_bad_input_asan build/load_asan
+	@for b in test_tcr_asan test_bad_input_asan load_asan; do \
+	  nm build/$$b | grep -q __asan_init || { echo "$$b was built without AddressSanitizer" >&2; exit 1; }; done
+	$(SAN_ENV) tests/with-emulator.sh --key AKIDCTEST:ctest-secret-key --rate 0 -- build/test_tcr_asan
+	$(SAN_ENV) tests/with-emulator.sh -- build/test_bad_input_asan
+	$(SAN_ENV) tests/with-emulator.sh --rate 0 -- build/load_asan 8 500 1048576
+
+# Everything the C suite prints, with TCR_LOG=debug on, must hold none of its
+# secrets (the keys it uses, right and wrong, and its session tokens).
+check-secrets: build build/test_tcr
+	@out=$$(TCR_LOG=debug tests/with-emulator.sh --key AKIDCTEST:ctest-secret-key --rate 0 -- build/test_tcr 2>&1); \
+	  echo "$$out" | tail -n 1; \
+	  for secret in ctest-secret-key wrong-secret-key "key with spaces" "Signature="; do \
+	    if echo "$$out" | grep -qF -- "$$secret"; then echo "check-secrets: '$$secret' appears in the output" >&2; exit 1; fi; done; \
+	  echo "check-secrets: no secret in $$(echo "$$out" | wc -l) lines of output"
 
 # A virtualenv with the official Python SDK, pinned.
 $(VENV_PY): tests/requirements-sdk.txt

@@ -229,6 +229,9 @@ pub fn parse_reply(http_status: u16, body: &[u8]) -> Result<ModifyInstanceTokenR
         .response
         .ok_or_else(|| protocol("reply has no Response object"))?;
     if let Some(error) = reply.error {
+        if error.code.is_empty() {
+            return Err(protocol("reply has an empty Response.Error.Code"));
+        }
         return Err(Error::Api(ApiError {
             code: error.code,
             message: error.message,
@@ -238,6 +241,7 @@ pub fn parse_reply(http_status: u16, body: &[u8]) -> Result<ModifyInstanceTokenR
     }
     let request_id = reply
         .request_id
+        .filter(|id| !id.is_empty())
         .ok_or_else(|| protocol("reply has no Response.RequestId"))?;
     Ok(ModifyInstanceTokenResponse {
         request_id,
@@ -407,6 +411,16 @@ mod tests {
             (200, b"not json", "not the expected JSON"),
             (200, b"{}", "no Response object"),
             (200, br#"{"Response":{}}"#, "no Response.RequestId"),
+            (
+                200,
+                br#"{"Response":{"RequestId":""}}"#,
+                "no Response.RequestId",
+            ),
+            (
+                200,
+                br#"{"Response":{"Error":{"Code":"","Message":"m"},"RequestId":"r"}}"#,
+                "empty Response.Error.Code",
+            ),
             (
                 200,
                 br#"{"Response":{"Error":{"Code":5}}}"#,

@@ -62,7 +62,8 @@ Control endpoints (unsigned):
                             Authorization/X-TC-Token, and bodies)
   POST /_emulator/reset     zero counters, forget requests, clear faults
   POST /_emulator/fault?mode=MODE[&count=N][&delay_ms=N][&status=5xx][&code=CODE]
-       MODE: none, drop, reset, delay, http5xx, garbage, no-response,
+       MODE: none, drop, reset-before (RST, no reply), reset (RST mid-reply),
+       delay, http5xx, garbage, no-response,
        no-request-id, error; count = how many requests (default: all);
        delay_ms with a mode other than delay waits before the fault
 

@@ -39,6 +39,8 @@ pub struct TokenState {
 pub enum Fault {
     /// Close the connection without answering.
     Drop,
+    /// Reset the connection before any byte of a reply.
+    ResetBeforeReply,
     /// Send the start of a reply, then reset the connection.
     ResetDuringReply,
     /// Wait this many milliseconds, then answer normally.
@@ -56,7 +58,7 @@ pub enum Fault {
 }
 
 impl Fault {
-    /// Parses `drop`, `reset`, `delay`, `http5xx`, `garbage`, `no-response`,
+    /// Parses `drop`, `reset`, `reset-before`, `delay`, `http5xx`, `garbage`, `no-response`,
     /// `no-request-id` or `error` with their parameters.
     pub fn parse(
         mode: &str,
@@ -68,6 +70,7 @@ impl Fault {
             "none" => return Ok(None),
             "drop" => Fault::Drop,
             "reset" => Fault::ResetDuringReply,
+            "reset-before" => Fault::ResetBeforeReply,
             "delay" => Fault::Delay(delay_ms.ok_or("delay needs delay_ms")?),
             "http5xx" => {
                 let s = status.unwrap_or(500);
@@ -270,6 +273,7 @@ impl Emulator {
             }
             match fault {
                 Fault::Drop => return Outcome::Drop,
+                Fault::ResetBeforeReply => return Outcome::Reset(Vec::new()),
                 Fault::ResetDuringReply => {
                     return Outcome::Reset(
                         b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{\"Response\": {\"Req".to_vec(),

@@ -1,0 +1,136 @@
+//! Property tests (fuzzing on the stable toolchain) of everything that reads
+//! untrusted or user input: the reply parser, the endpoint parser, request
+//! validation and the JSON writer, the profile-file parser, and the signer.
+//!
+//! CI runs a short, bounded pass; `TCR_FUZZ_CASES=200000 cargo test --release
+//! --test properties` is the long run (RELIABILITY.md records one).
+
+use proptest::prelude::*;
+use tcr::api::{parse_reply, ModifyInstanceToken};
+use tcr::config::{Endpoint, Scheme};
+use tcr::Error;
+
+fn config() -> ProptestConfig {
+    let cases = std::env::var("TCR_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
+    ProptestConfig {
+        cases,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+/// JSON-ish bytes: often well-formed envelopes with odd values, sometimes noise.
+fn reply_bytes() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        proptest::collection::vec(any::<u8>(), 0..300),
+        (any::<String>(), any::<String>(), any::<String>()).prop_map(|(code, message, id)| serde_json::to_vec(
+            &serde_json::json!({"Response": {"Error": {"Code": code, "Message": message}, "RequestId": id}})
+        )
+        .unwrap()),
+        any::<String>().prop_map(|id| serde_json::to_vec(&serde_json::json!({"Response": {"RequestId": id}})).unwrap()),
+        "[{}\\[\\]\":,a-zA-Z0-9 ]{0,80}".prop_map(String::into_bytes),
+    ]
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn the_reply_parser_never_panics_and_classifies(status in prop_oneof![Just(200u16), 100u16..600], body in reply_bytes()) {
+        match parse_reply(status, &body) {
+            Ok(reply) => {
+                prop_assert_eq!(status, 200);
+                prop_assert!(!reply.request_id.is_empty());
+            }
+            Err(Error::Api(api)) => {
+                prop_assert_eq!(status, 200);
+                prop_assert!(!api.code.is_empty());
+            }
+            Err(Error::Protocol { http_status, message }) => {
+                prop_assert_eq!(http_status, status);
+                prop_assert!(message.len() < 2048, "messages stay short");
+            }
+            Err(other) => prop_assert!(false, "unexpected {:?}", other),
+        }
+    }
+
+    #[test]
+    fn well_formed_replies_round_trip(id in "[^\\x00]{1,60}", code in "[A-Za-z.]{1,40}", message in any::<String>()) {
+        let ok = serde_json::to_vec(&serde_json::json!({"Response": {"RequestId": id}})).unwrap();
+        prop_assert_eq!(parse_reply(200, &ok).unwrap().request_id, id.clone());
+        let err = serde_json::to_vec(&serde_json::json!({"Response": {"Error": {"Code": code, "Message": message}, "RequestId": id}})).unwrap();
+        match parse_reply(200, &err) {
+            Err(Error::Api(api)) => {
+                prop_assert_eq!(api.code, code);
+                prop_assert_eq!(api.message, message);
+                prop_assert_eq!(api.request_id, id);
+            }
+            other => prop_assert!(false, "{:?}", other),
+        }
+    }
+
+    #[test]
+    fn the_endpoint_parser_never_panics_and_what_it_accepts_is_clean(text in prop_oneof![
+        any::<String>(),
+        "(https?://|HTTP://|ftp://)?[a-zA-Z0-9.\\-\\[\\]:]{0,30}(:[0-9+\\-]{0,7})?(/[a-z?#]{0,5})?",
+    ]) {
+        if let Ok(endpoint) = Endpoint::parse(&text) {
+            let prefix = match endpoint.scheme { Scheme::Http => "http://", Scheme::Https => "https://" };
+            prop_assert_eq!(endpoint.url.clone(), format!("{prefix}{}/", endpoint.host));
+            prop_assert!(!endpoint.host.is_empty());
+            prop_assert!(endpoint.host.bytes().all(|b| b.is_ascii_graphic() && !b.is_ascii_uppercase()));
+            prop_assert!(!endpoint.host.contains(['/', '?', '#', '@']));
+            // Parsing its own URL gives the same endpoint.
+            prop_assert_eq!(Endpoint::parse(&endpoint.url).unwrap(), endpoint);
+        }
+    }
+
+    #[test]
+    fn validation_never_panics_and_valid_requests_serialise_to_the_same_json(
+        registry_id in any::<String>(),
+        token_id in prop_oneof![any::<String>(), "[a-f0-9\\-]{1,40}"],
+        enable in proptest::option::of(any::<bool>()),
+        desc in proptest::option::of(any::<String>()),
+        modify_flag in proptest::option::of(prop_oneof![Just(1i64), Just(2i64), any::<i64>()]),
+    ) {
+        let request = ModifyInstanceToken { registry_id: &registry_id, token_id: &token_id, enable, desc: desc.as_deref(), modify_flag };
+        if request.validate().is_ok() {
+            let json = request.to_json();
+            prop_assert!(json.iter().all(|b| (0x20..0x7f).contains(b)), "the body is printable ASCII, as json.dumps writes it");
+            let parsed: serde_json::Value = serde_json::from_slice(&json).expect("valid JSON");
+            prop_assert_eq!(parsed["RegistryId"].as_str(), Some(registry_id.as_str()));
+            prop_assert_eq!(parsed["TokenId"].as_str(), Some(token_id.as_str()));
+            prop_assert_eq!(parsed.get("Enable").and_then(|v| v.as_bool()), enable);
+            prop_assert_eq!(parsed.get("Desc").and_then(|v| v.as_str()), desc.as_deref());
+            prop_assert_eq!(parsed.get("ModifyFlag").and_then(|v| v.as_i64()), modify_flag);
+        }
+    }
+
+    #[test]
+    fn the_json_writer_agrees_with_serde_json_for_any_string(text in any::<String>()) {
+        let mut out = Vec::new();
+        tcr::api::write_json_string(&mut out, &text);
+        let back: String = serde_json::from_slice(&out).expect("valid JSON string");
+        prop_assert_eq!(back, text);
+    }
+
+    #[test]
+    fn the_profile_parser_never_panics(text in prop_oneof![any::<String>(), "(\\[[a-z]{0,5}\\]?|[a-z_]{0,10} ?=? ?[a-z0-9]{0,5}|[#;].*)(\n(\\[[a-z]{0,5}\\]?|[a-z_]{0,10} ?=? ?[a-z0-9]{0,5}))*"], section in "[a-z]{0,5}") {
+        let _ = tcr::credential::profile::find_section(&text, &section);
+    }
+
+    #[test]
+    fn signatures_are_deterministic_and_well_formed(payload in proptest::collection::vec(any::<u8>(), 0..512), timestamp in 0i64..4_102_444_800, key in "[A-Za-z0-9]{1,40}") {
+        let input = tcr::sign::SignInput { method: "POST", host: "tcr.tencentcloudapi.com", content_type: "application/json", payload: &payload, timestamp, service: "tcr" };
+        let a = tcr::sign::authorization(&input, "AKIDfuzz", key.as_bytes());
+        prop_assert_eq!(a.clone(), tcr::sign::authorization(&input, "AKIDfuzz", key.as_bytes()));
+        let signature = a.rsplit("Signature=").next().unwrap();
+        prop_assert_eq!(signature.len(), 64);
+        prop_assert!(signature.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+        let scope = format!("/{}/tcr/tc3_request", tcr::sign::utc_date(timestamp));
+        prop_assert!(a.contains(&scope), "{} lacks {}", a, scope);
+    }
+}
