@@ -41,22 +41,22 @@ build/modify_instance_token_static: examples/modify_instance_token.c include/tcr
 	@mkdir -p build
 	$(CC) -std=c99 $(CWARN) -O2 -Iinclude $< -o $@ $(RELEASE)/libtcr.a $(STATIC_LIBS)
 
-build/test_bad_input: tests/c/test_bad_input.c include/tcr.h | build
+build/test_bad_input: tests/c/test_bad_input.c tests/c/emulator.h include/tcr.h | build
 	@mkdir -p build
 	$(CC) -std=c99 $(CWARN) -g -Iinclude $< -o $@ $(LINK_TCR) -lm
 
-build/load: tests/c/load.c include/tcr.h | build
+build/load: tests/c/load.c tests/c/emulator.h include/tcr.h | build
 	@mkdir -p build
 	$(CC) -std=c99 $(CWARN) -O2 -Iinclude $< -o $@ $(LINK_TCR) -lpthread
 
 # The C tests under AddressSanitizer + LeakSanitizer (libtcr allocates with
 # malloc, so LSan sees its allocations too).
 ASAN_FLAGS := -g -O1 -fsanitize=address -fno-omit-frame-pointer
-build/%_asan: tests/c/%.c include/tcr.h | build
+build/%_asan: tests/c/%.c tests/c/emulator.h include/tcr.h | build
 	@mkdir -p build
 	$(CC) -std=c99 $(CWARN) $(ASAN_FLAGS) -Iinclude $< -o $@ $(LINK_TCR) -lpthread -lm
 
-build/test_tcr: tests/c/test_tcr.c include/tcr.h | build
+build/test_tcr: tests/c/test_tcr.c tests/c/emulator.h include/tcr.h | build
 	@mkdir -p build
 	$(CC) -std=c99 $(CWARN) -g -Iinclude $< -o $@ $(LINK_TCR) -lpthread
 

@@ -6,17 +6,15 @@
  * MAX_GROWTH_KB. Usage: load [THREADS] [CALLS] [MAX_GROWTH_KB]
  */
 #define _POSIX_C_SOURCE 200809L
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "tcr.h"
+#include "emulator.h"
 
 static tcr_client *client;
 static long calls_per_thread;
@@ -62,29 +60,6 @@ static void *worker(void *arg) {
     failures += failed_here;
     pthread_mutex_unlock(&lock);
     return NULL;
-}
-
-static long emulator_stat(const char *url, const char *key) {
-    int port = atoi(url + strlen("http://127.0.0.1:"));
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in addr;
-    char buf[4096], pattern[64];
-    const char *request = "GET /_emulator/stats HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-    size_t len = 0;
-    ssize_t n;
-    char *at;
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons((unsigned short)port);
-    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) return -1;
-    if (write(fd, request, strlen(request)) < 0) return -1;
-    while (len + 1 < sizeof buf && (n = read(fd, buf + len, sizeof buf - len - 1)) > 0) len += (size_t)n;
-    close(fd);
-    buf[len] = '\0';
-    snprintf(pattern, sizeof pattern, "\"%s\":", key);
-    at = strstr(buf, pattern);
-    return at ? strtol(at + strlen(pattern), NULL, 10) : -1;
 }
 
 int main(int argc, char **argv) {

@@ -4,17 +4,15 @@
  * $TCR_EMULATOR_URL must receive nothing. Ends with "N passed, N failed".
  */
 #define _POSIX_C_SOURCE 200809L
-#include <arpa/inet.h>
 #include <math.h>
-#include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "tcr.h"
+#include "emulator.h"
 
 #define REGISTRY "tcr-12345"
 #define TOKEN "2ab3af0d-893d-423f-91b1-27713566f95f"
@@ -32,28 +30,7 @@ static void check(int ok, const char *name, const char *detail) {
     }
 }
 
-/* The emulator's count of API requests, read from /_emulator/stats. */
-static long emulator_requests(void) {
-    int port = atoi(emulator_url + strlen("http://127.0.0.1:"));
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in addr;
-    char buf[4096];
-    const char *request = "GET /_emulator/stats HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-    size_t len = 0;
-    ssize_t n;
-    char *at;
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons((unsigned short)port);
-    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) return -1;
-    if (write(fd, request, strlen(request)) < 0) return -1;
-    while (len + 1 < sizeof buf && (n = read(fd, buf + len, sizeof buf - len - 1)) > 0) len += (size_t)n;
-    close(fd);
-    buf[len] = '\0';
-    at = strstr(buf, "\"requests\":");
-    return at ? strtol(at + strlen("\"requests\":"), NULL, 10) : -1;
-}
+static long emulator_requests(void) { return emulator_stat(emulator_url, "requests"); }
 
 static char *repeat(const char *unit, size_t times) {
     size_t n = strlen(unit);

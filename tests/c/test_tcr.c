@@ -9,17 +9,15 @@
  * Ends with "N passed, N failed"; exits non-zero on any failure.
  */
 #define _POSIX_C_SOURCE 200809L
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "tcr.h"
+#include "emulator.h"
 
 #define SECRET_ID "AKIDCTEST"
 #define SECRET_KEY "ctest-secret-key"
@@ -39,76 +37,18 @@ static int passed, failed;
     } while (0)
 
 static const char *emulator_url;
-static int emulator_port;
 
-/* GET a control endpoint of the emulator; returns a malloc'd body or NULL. */
-static char *emulator_get(const char *path) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in addr;
-    char request[256];
-    size_t cap = 1 << 16, len = 0;
-    char *buf;
-    ssize_t n;
-    if (fd < 0) return NULL;
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons((unsigned short)emulator_port);
-    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
-        close(fd);
-        return NULL;
-    }
-    snprintf(request, sizeof request, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", path);
-    if (write(fd, request, strlen(request)) < 0) {
-        close(fd);
-        return NULL;
-    }
-    buf = malloc(cap);
-    while (buf != NULL && len + 1 < cap && (n = read(fd, buf + len, cap - len - 1)) > 0) len += (size_t)n;
-    close(fd);
-    if (buf == NULL) return NULL;
-    buf[len] = '\0';
-    {
-        char *body = strstr(buf, "\r\n\r\n");
-        char *copy = body ? strdup(body + 4) : NULL;
-        free(buf);
-        return copy;
-    }
-}
+static char *emulator_get(const char *path) { return emulator_call(emulator_url, "GET", path); }
 
-/* The emulator's count of API requests received. */
-static long emulator_requests(void) {
-    char *stats = emulator_get("/_emulator/stats");
-    long count = -1;
-    char *at;
-    if (stats == NULL) return -1;
-    at = strstr(stats, "\"requests\":");
-    if (at != NULL) count = strtol(at + strlen("\"requests\":"), NULL, 10);
-    free(stats);
-    return count;
-}
+static long emulator_requests(void) { return emulator_stat(emulator_url, "requests"); }
 
 static void emulator_post(const char *path_and_query) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in addr;
-    char request[512], sink[512];
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons((unsigned short)emulator_port);
-    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
-        if (fd >= 0) close(fd);
+    char *reply = emulator_call(emulator_url, "POST", path_and_query);
+    if (reply == NULL) {
         failed++;
         fprintf(stderr, "FAIL: cannot reach the emulator for %s\n", path_and_query);
-        return;
     }
-    snprintf(request, sizeof request,
-             "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", path_and_query);
-    if (write(fd, request, strlen(request)) > 0) {
-        while (read(fd, sink, sizeof sink) > 0) {
-        }
-    }
-    close(fd);
+    free(reply);
 }
 
 static tcr_client *new_client(const char *secret_key, uint32_t timeout_ms) {
@@ -557,7 +497,6 @@ int main(void) {
         fprintf(stderr, "set TCR_EMULATOR_URL=http://127.0.0.1:PORT (run through tests/with-emulator.sh)\n");
         return 2;
     }
-    emulator_port = atoi(emulator_url + 17);
 
     test_version();
     test_free_functions_accept_null();
