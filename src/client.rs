@@ -440,18 +440,19 @@ impl Client {
     }
 
     fn sign(&self, credential: &Credential, body: Vec<u8>, timestamp: i64) -> SignedRequest {
-        let authorization = sign::authorization(
-            &SignInput {
-                method: "POST",
-                host: &self.endpoint.host,
-                content_type: CONTENT_TYPE,
-                payload: &body,
-                timestamp,
-                service: api::SERVICE,
-            },
-            credential.secret_id(),
-            credential.secret_key().expose(),
-        );
+        let date = sign::utc_date(timestamp);
+        let input = SignInput {
+            method: "POST",
+            host: &self.endpoint.host,
+            content_type: CONTENT_TYPE,
+            payload: &body,
+            timestamp,
+            service: api::SERVICE,
+        };
+        let signature =
+            sign::signature_with_key(&input, &date, &credential.signing_key(&date, api::SERVICE));
+        let authorization =
+            sign::authorization_header(credential.secret_id(), &date, api::SERVICE, &signature);
         let mut headers: Vec<(&'static str, String)> = vec![
             ("Host", self.endpoint.host.clone()),
             ("Content-Type", CONTENT_TYPE.to_owned()),

@@ -9,7 +9,8 @@ pub mod metadata;
 pub mod profile;
 
 use crate::error::Error;
-use std::sync::Arc;
+use crate::sign::SigningKey;
+use std::sync::{Arc, Mutex};
 
 /// Overwrites a buffer with zeros in a way the optimiser may not remove.
 pub(crate) fn wipe(bytes: &mut [u8]) {
@@ -57,11 +58,24 @@ pub const MAX_SECRET_KEY_LEN: usize = 128;
 pub const MAX_SESSION_TOKEN_LEN: usize = 4096;
 
 /// A key pair, optionally temporary (with a session token).
-#[derive(Debug)]
 pub struct Credential {
     secret_id: String,
     secret_key: Secret,
     session_token: Option<Secret>,
+    /// The signing key of the last (UTC date, service) signed for: it is the
+    /// same for every request of that day, so it is derived once a day
+    /// instead of with three HMACs per request.
+    signing_key: Mutex<Option<(String, &'static str, Arc<SigningKey>)>>,
+}
+
+impl std::fmt::Debug for Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credential")
+            .field("secret_id", &self.secret_id)
+            .field("secret_key", &self.secret_key)
+            .field("session_token", &self.session_token)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Credential {
@@ -82,6 +96,7 @@ impl Credential {
             secret_id: secret_id.to_owned(),
             secret_key: Secret::new(secret_key),
             session_token: session_token.filter(|t| !t.is_empty()).map(Secret::new),
+            signing_key: Mutex::new(None),
         })
     }
 
@@ -95,6 +110,20 @@ impl Credential {
 
     pub fn session_token(&self) -> Option<&Secret> {
         self.session_token.as_ref()
+    }
+
+    /// The signing key for `date` (UTC, `YYYY-MM-DD`) and `service`,
+    /// derived on the first request of the day and then reused.
+    pub fn signing_key(&self, date: &str, service: &'static str) -> Arc<SigningKey> {
+        let mut cached = self.signing_key.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((d, s, key)) = cached.as_ref() {
+            if d == date && *s == service {
+                return Arc::clone(key);
+            }
+        }
+        let key = Arc::new(SigningKey::derive(self.secret_key.expose(), date, service));
+        *cached = Some((date.to_owned(), service, Arc::clone(&key)));
+        key
     }
 }
 
@@ -615,6 +644,28 @@ secret_id = AKIDhalf
     fn empty_session_token_means_none() {
         let c = Credential::new("AKID", "key", Some("")).unwrap();
         assert!(c.session_token().is_none());
+    }
+
+    #[test]
+    fn the_signing_key_is_derived_once_per_day() {
+        let c = Credential::new("AKID", "key", None).unwrap();
+        let a = c.signing_key("2024-01-01", "tcr");
+        let b = c.signing_key("2024-01-01", "tcr");
+        assert!(Arc::ptr_eq(&a, &b), "reused within the day");
+        let next_day = c.signing_key("2024-01-02", "tcr");
+        assert!(!Arc::ptr_eq(&a, &next_day), "derived again the next day");
+        let input = crate::sign::SignInput {
+            method: "POST",
+            host: "h",
+            content_type: "application/json",
+            payload: b"{}",
+            timestamp: 1_704_153_600, // 2024-01-02
+            service: "tcr",
+        };
+        assert_eq!(
+            crate::sign::signature_with_key(&input, "2024-01-02", &next_day),
+            crate::sign::signature(&input, b"key")
+        );
     }
 
     #[test]
