@@ -20,7 +20,7 @@ LINK_TCR   := -L$(RELEASE) -ltcr -Wl,-rpath,$(CURDIR)/$(RELEASE)
 DEMO_ID    := AKIDEMULATOR0000000000000000000000000
 DEMO_KEY   := EmulatorDemoSecretKey000000000000
 
-.PHONY: all build demo test check-fmt check-deps test-bad-input test-load test-sanitizers check-secrets test-rust test-c test-python python-install test-go test-sdk check-header check-vectors vectors venv bench-emulator bench-quick bench-retries clean
+.PHONY: all build demo test check-fmt check-deps test-bad-input test-load test-sanitizers check-secrets test-rust test-c test-python python-install test-go test-sdk check-header check-vectors vectors venv bench bench-emulator bench-quick bench-retries clean
 
 all: build build/modify_instance_token
 
@@ -197,6 +197,16 @@ bench-quick: build build/bench_calls
 	  build/bench_calls 5000; \
 	  PYTHONPATH=bindings/python/src $(PYTHON) benches/quick/calls.py 5000; \
 	  cd bindings/go && go test -run "^$$" -bench ModifyInstanceToken -benchtime 5000x . | grep calls/s'
+
+# Every client side by side against one local server (see BENCHMARKS.md).
+build/bench_c_client: benches/compare/c_client.c include/tcr.h | build
+	@mkdir -p build
+	$(CC) -std=c99 $(CWARN) -O2 -Iinclude $< -o $@ $(LINK_TCR) -lpthread
+
+bench: build build/bench_c_client $(VENV_PY)
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || \
+	  echo "bench: wrk could not be installed; its rows are left out"
+	TCR_EMULATOR=$(CURDIR)/$(EMULATOR) TCR_VENV_PYTHON=$(CURDIR)/$(VENV_PY) $(PYTHON) benches/compare/compare.py 3
 
 bench-retries: build
 	$(CARGO) bench --features emulator --bench retry_timings

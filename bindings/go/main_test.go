@@ -58,7 +58,13 @@ func startEmulator(extra ...string) (string, func(), error) {
 	return url, stop, nil
 }
 
+// TestMain starts an emulator, unless TCR_BENCH_EMULATOR_URL names one
+// already running (make bench measures every client against one server).
 func TestMain(m *testing.M) {
+	if url := os.Getenv("TCR_BENCH_EMULATOR_URL"); url != "" {
+		emulatorURL = url
+		os.Exit(m.Run())
+	}
 	url, stop, err := startEmulator()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

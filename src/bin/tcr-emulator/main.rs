@@ -57,7 +57,8 @@ Also answers requests sent to it as a proxy (absolute-form request lines).
 Control endpoints (unsigned):
   GET  /_emulator/state     token state as JSON
   GET  /_emulator/stats     request counters (requests, accepted, rejected,
-                            faults, proxied, metadata_fetches) and answers by code
+                            faults, proxied, metadata_fetches, connections)
+                            and answers by code
   GET  /_emulator/requests  the last 64 requests (headers without
                             Authorization/X-TC-Token, and bodies)
   POST /_emulator/reset     zero counters, forget requests, clear faults
@@ -262,6 +263,10 @@ fn main() {
     }
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
+        emulator
+            .stats
+            .connections
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let emulator = Arc::clone(&emulator);
         let tls = tls.clone();
         let spawned = std::thread::Builder::new()

@@ -129,6 +129,8 @@ pub struct Stats {
     pub proxied: AtomicU64,
     /// Role credentials handed out by the metadata service.
     pub metadata_fetches: AtomicU64,
+    /// TCP connections accepted (a client that keeps connections alive opens few).
+    pub connections: AtomicU64,
 }
 
 pub struct Settings {
@@ -719,6 +721,7 @@ impl Emulator {
             "faults": s.faults.load(Ordering::Relaxed),
             "proxied": s.proxied.load(Ordering::Relaxed),
             "metadata_fetches": s.metadata_fetches.load(Ordering::Relaxed),
+            "connections": s.connections.load(Ordering::Relaxed),
             "by_code": *self.by_code.lock().unwrap(),
         }))
         .expect("JSON values serialise")

@@ -1,0 +1,78 @@
+package tcr
+
+// Side-by-side benchmarks of this wrapper and the official Go SDK against the
+// same emulator (`make bench` passes TCR_BENCH_EMULATOR_URL). Each reports
+// calls/s; the 8-goroutine variants share one client.
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
+	sdk "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/tcr/v20190924"
+)
+
+const benchID, benchKey = testSecretID, testSecretKey
+
+// runSplit makes b.N calls of call from `workers` goroutines and reports calls/s.
+func runSplit(b *testing.B, workers int, call func() error) {
+	b.ResetTimer()
+	var wg sync.WaitGroup
+	per := b.N / workers
+	for w := 0; w < workers; w++ {
+		n := per
+		if w == 0 {
+			n += b.N % workers
+		}
+		wg.Add(1)
+		go func(n int) {
+			defer wg.Done()
+			for i := 0; i < n; i++ {
+				if err := call(); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}(n)
+	}
+	wg.Wait()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "calls/s")
+}
+
+func benchWrapper(b *testing.B, workers int) {
+	c, err := NewClient(Options{SecretID: benchID, SecretKey: benchKey, Region: "ap-guangzhou",
+		Endpoint: emulatorURL, RateLimit: Float64(0)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	req := &ModifyInstanceTokenRequest{RegistryId: testRegistry, TokenId: testToken, Enable: Bool(true)}
+	runSplit(b, workers, func() error {
+		_, err := c.ModifyInstanceToken(context.Background(), req)
+		return err
+	})
+}
+
+func benchOfficial(b *testing.B, workers int) {
+	cpf := profile.NewClientProfile()
+	cpf.HttpProfile.Endpoint = strings.TrimPrefix(emulatorURL, "http://")
+	cpf.HttpProfile.Scheme = "http"
+	c, err := sdk.NewClient(common.NewCredential(benchID, benchKey), "ap-guangzhou", cpf)
+	if err != nil {
+		b.Fatal(err)
+	}
+	runSplit(b, workers, func() error {
+		req := sdk.NewModifyInstanceTokenRequest()
+		req.RegistryId, req.TokenId, req.Enable = common.StringPtr(testRegistry), common.StringPtr(testToken), common.BoolPtr(true)
+		_, err := c.ModifyInstanceToken(req)
+		return err
+	})
+}
+
+func BenchmarkCompareWrapper1(b *testing.B)  { benchWrapper(b, 1) }
+func BenchmarkCompareWrapper8(b *testing.B)  { benchWrapper(b, 8) }
+func BenchmarkCompareOfficial1(b *testing.B) { benchOfficial(b, 1) }
+func BenchmarkCompareOfficial8(b *testing.B) { benchOfficial(b, 8) }
