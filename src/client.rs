@@ -9,6 +9,7 @@ use crate::error::Error;
 use crate::limiter::RateLimiter;
 use crate::log::{LogSink, Logger};
 use crate::sign::{self, SignInput};
+use reqwest::header::{HeaderName, HeaderValue};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// The `Content-Type` of every request, as the official SDKs send it.
@@ -144,6 +145,7 @@ pub struct Outcome {
 /// and credentials are shared by every thread.
 pub struct Client {
     http: reqwest::blocking::Client,
+    fixed_headers: FixedHeaders,
     credentials: Provider,
     region: String,
     endpoint: Endpoint,
@@ -244,6 +246,7 @@ impl Client {
         })?;
         // Credentials last: only when every other option is valid may the
         // chain reach the metadata service.
+        let fixed_headers = FixedHeaders::new(&endpoint, region)?;
         let credentials = credential::resolve(&options.credentials, env)?;
         if logger.debug_enabled() {
             logger.debug(&format!(
@@ -254,6 +257,7 @@ impl Client {
         }
         Ok(Client {
             http,
+            fixed_headers,
             credentials,
             region: region.to_owned(),
             endpoint,
@@ -389,8 +393,10 @@ impl Client {
             ));
         }
         let credential = self.credentials.current().map_err(|e| (e, false))?;
-        let signed = self.sign(&credential, body.to_vec(), now());
-        self.send(signed, remaining)
+        let headers = self
+            .wire_headers(&credential, body, now())
+            .map_err(|e| (e, false))?;
+        self.send(headers, body.to_vec(), remaining)
     }
 
     fn log_attempt(
@@ -436,16 +442,34 @@ impl Client {
     ) -> Result<SignedRequest, Error> {
         request.validate()?;
         let credential = self.credentials.current()?;
-        Ok(self.sign(&credential, request.to_json(), timestamp))
+        let body = request.to_json();
+        let headers = self
+            .wire_headers(&credential, &body, timestamp)?
+            .into_iter()
+            .map(|(name, value)| (name, String::from_utf8_lossy(value.as_bytes()).into_owned()))
+            .collect();
+        Ok(SignedRequest {
+            url: self.endpoint.url.clone(),
+            headers,
+            body,
+        })
     }
 
-    fn sign(&self, credential: &Credential, body: Vec<u8>, timestamp: i64) -> SignedRequest {
+    /// The headers of a request signed at `timestamp`, in order, as they go
+    /// on the wire. Both the call path and [`Client::signed_request`] use it,
+    /// so the SDK vectors check exactly what is sent.
+    fn wire_headers(
+        &self,
+        credential: &Credential,
+        body: &[u8],
+        timestamp: i64,
+    ) -> Result<Vec<(&'static str, HeaderValue)>, Error> {
         let date = sign::utc_date(timestamp);
         let input = SignInput {
             method: "POST",
             host: &self.endpoint.host,
             content_type: CONTENT_TYPE,
-            payload: &body,
+            payload: body,
             timestamp,
             service: api::SERVICE,
         };
@@ -453,48 +477,44 @@ impl Client {
             sign::signature_with_key(&input, &date, &credential.signing_key(&date, api::SERVICE));
         let authorization =
             sign::authorization_header(credential.secret_id(), &date, api::SERVICE, &signature);
-        let mut headers: Vec<(&'static str, String)> = vec![
-            ("Host", self.endpoint.host.clone()),
-            ("Content-Type", CONTENT_TYPE.to_owned()),
-            ("X-TC-Action", api::ACTION.to_owned()),
-            ("X-TC-Version", api::VERSION.to_owned()),
-            ("X-TC-Timestamp", timestamp.to_string()),
-            ("X-TC-Region", self.region.clone()),
-            ("X-TC-RequestClient", REQUEST_CLIENT.to_owned()),
-        ];
+        let fixed = &self.fixed_headers;
+        let mut headers = Vec::with_capacity(10);
+        headers.push(("Host", fixed.host.clone()));
+        headers.push(("Content-Type", HeaderValue::from_static(CONTENT_TYPE)));
+        headers.push(("X-TC-Action", HeaderValue::from_static(api::ACTION)));
+        headers.push(("X-TC-Version", HeaderValue::from_static(api::VERSION)));
+        headers.push(("X-TC-Timestamp", HeaderValue::from(timestamp)));
+        headers.push(("X-TC-Region", fixed.region.clone()));
+        headers.push((
+            "X-TC-RequestClient",
+            HeaderValue::from_static(REQUEST_CLIENT),
+        ));
         if let Some(token) = credential.session_token() {
-            headers.push(("X-TC-Token", token.expose_str().to_owned()));
+            headers.push(("X-TC-Token", sensitive(token.expose())?));
         }
         if let Some(language) = self.language {
-            headers.push(("X-TC-Language", language.as_str().to_owned()));
+            headers.push(("X-TC-Language", HeaderValue::from_static(language.as_str())));
         }
-        headers.push(("Authorization", authorization));
-        SignedRequest {
-            url: self.endpoint.url.clone(),
-            headers,
-            body,
-        }
+        headers.push(("Authorization", sensitive(authorization.as_bytes())?));
+        Ok(headers)
     }
 
     fn send(
         &self,
-        signed: SignedRequest,
+        headers: Vec<(&'static str, HeaderValue)>,
+        body: Vec<u8>,
         timeout: Duration,
     ) -> Result<ModifyInstanceTokenResponse, (Error, bool)> {
-        let mut builder = self.http.post(&signed.url).timeout(timeout);
-        for (name, value) in &signed.headers {
-            let mut value = reqwest::header::HeaderValue::from_str(value).map_err(|_| {
-                (
-                    Error::Internal(format!("header {name} has a value that cannot be sent")),
-                    false,
-                )
-            })?;
-            // Marked sensitive so the HTTP stack never prints it.
-            value.set_sensitive(SENSITIVE_HEADERS.contains(name));
-            builder = builder.header(*name, value);
+        let mut map = reqwest::header::HeaderMap::with_capacity(headers.len());
+        for (name, value) in headers {
+            map.append(HeaderName::from_static(header_key(name)), value);
         }
-        let response = builder
-            .body(signed.body)
+        let response = self
+            .http
+            .post(self.fixed_headers.url.clone())
+            .timeout(timeout)
+            .headers(map)
+            .body(body)
             .send()
             .map_err(|e| (self.transport_error(&e), false))?;
         let status = response.status().as_u16();
@@ -519,6 +539,50 @@ impl Client {
         } else {
             Error::Network(format!("request to {} failed: {detail}", self.endpoint.url))
         }
+    }
+}
+
+/// What is the same for every request of a client, parsed and validated
+/// once: the URL and the header values taken from the options.
+struct FixedHeaders {
+    url: reqwest::Url,
+    host: HeaderValue,
+    region: HeaderValue,
+}
+
+impl FixedHeaders {
+    fn new(endpoint: &Endpoint, region: &str) -> Result<FixedHeaders, Error> {
+        let internal = |what: &str| Error::Internal(format!("the {what} cannot be sent"));
+        Ok(FixedHeaders {
+            url: reqwest::Url::parse(&endpoint.url).map_err(|_| internal("endpoint URL"))?,
+            host: HeaderValue::from_str(&endpoint.host).map_err(|_| internal("Host header"))?,
+            region: HeaderValue::from_str(region).map_err(|_| internal("region header"))?,
+        })
+    }
+}
+
+/// A header value the HTTP stack must never print.
+fn sensitive(bytes: &[u8]) -> Result<HeaderValue, Error> {
+    let mut value = HeaderValue::from_bytes(bytes)
+        .map_err(|_| Error::Credentials("a credential cannot be sent as a header value".into()))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// The wire (lower-case) name of one of the headers [`Client::wire_headers`] sends.
+fn header_key(name: &'static str) -> &'static str {
+    match name {
+        "Host" => "host",
+        "Content-Type" => "content-type",
+        "X-TC-Action" => "x-tc-action",
+        "X-TC-Version" => "x-tc-version",
+        "X-TC-Timestamp" => "x-tc-timestamp",
+        "X-TC-Region" => "x-tc-region",
+        "X-TC-RequestClient" => "x-tc-requestclient",
+        "X-TC-Token" => "x-tc-token",
+        "X-TC-Language" => "x-tc-language",
+        "Authorization" => "authorization",
+        other => unreachable!("no wire name for header {other}"),
     }
 }
 
