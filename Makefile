@@ -20,7 +20,7 @@ LINK_TCR   := -L$(RELEASE) -ltcr -Wl,-rpath,$(CURDIR)/$(RELEASE)
 DEMO_ID    := AKIDEMULATOR0000000000000000000000000
 DEMO_KEY   := EmulatorDemoSecretKey000000000000
 
-.PHONY: all build demo test check-fmt check-deps test-bad-input test-load test-sanitizers check-secrets test-rust test-c test-python python-install test-go test-sdk check-header check-vectors vectors venv bench bench-emulator bench-quick bench-retries clean
+.PHONY: all build demo test check-fmt check-deps test-bad-input test-load test-sanitizers check-secrets test-rust test-c test-python python-install test-go test-sdk check-header check-vectors vectors venv bench bench-coldstart bench-emulator bench-quick bench-retries clean
 
 all: build build/modify_instance_token
 
@@ -207,6 +207,14 @@ bench: build build/bench_c_client $(VENV_PY)
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || \
 	  echo "bench: wrk could not be installed; its rows are left out"
 	TCR_EMULATOR=$(CURDIR)/$(EMULATOR) TCR_VENV_PYTHON=$(CURDIR)/$(VENV_PY) $(PYTHON) benches/compare/compare.py 3
+
+# Cold start and peak RSS of one-call processes (installs hyperfine and time).
+bench-coldstart: build build/modify_instance_token $(VENV_PY)
+	@command -v hyperfine >/dev/null 2>&1 && [ -x /usr/bin/time ] || \
+	  { apt-get update -qq && apt-get install -y -qq hyperfine time >/dev/null; }
+	cd bindings/go && go build -o ../../build/go-wrapper-once ./internal/benchcmd/wrapperonce && \
+	  go build -o ../../build/go-sdk-once ./internal/benchcmd/sdkonce
+	TCR_VENV_PYTHON=$(CURDIR)/$(VENV_PY) benches/coldstart.sh
 
 bench-retries: build
 	$(CARGO) bench --features emulator --bench retry_timings

@@ -4,12 +4,14 @@ Nothing here validates what the service accepts (libtcr does that); this
 module only checks Python types and turns values into their C form.
 """
 import ctypes
-import logging
 import math
 import os
+import sys
 import threading
-from dataclasses import dataclass
-from typing import Optional, Union
+from typing import TYPE_CHECKING, Any, Optional, Union
+
+if TYPE_CHECKING:
+    import logging
 
 from . import _ffi
 from .errors import ClientClosedError, InvalidArgumentError, error_for
@@ -18,16 +20,40 @@ _UINT32_MAX = 0xFFFFFFFF
 _INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
 
 
-@dataclass(frozen=True)
 class ModifyInstanceTokenResult:
-    """The outcome of a successful call."""
+    """The outcome of a successful call (immutable).
 
+    ``request_id``: the service's RequestId, for support and logs;
+    ``http_status``: the HTTP status of the reply (200); ``attempts``: how
+    many HTTP attempts the call made.
+    """
+
+    __slots__ = ("request_id", "http_status", "attempts")
     request_id: str
-    """The service's RequestId, for support and logs."""
     http_status: int
-    """The HTTP status of the reply (200)."""
     attempts: int
-    """How many HTTP attempts the call made."""
+
+    def __init__(self, request_id: str, http_status: int, attempts: int) -> None:
+        for name, value in (("request_id", request_id), ("http_status", http_status), ("attempts", attempts)):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"ModifyInstanceTokenResult is immutable; cannot set {name}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"ModifyInstanceTokenResult is immutable; cannot delete {name}")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ModifyInstanceTokenResult):
+            return NotImplemented
+        return (self.request_id, self.http_status, self.attempts) == (other.request_id, other.http_status, other.attempts)
+
+    def __hash__(self) -> int:
+        return hash((self.request_id, self.http_status, self.attempts))
+
+    def __repr__(self) -> str:
+        return (f"ModifyInstanceTokenResult(request_id={self.request_id!r}, http_status={self.http_status!r}, "
+                f"attempts={self.attempts!r})")
 
 
 def _text(name: str, value: Optional[str], *, required: bool = False) -> Optional[bytes]:
@@ -82,7 +108,8 @@ def _path(name: str, value: "Union[str, os.PathLike[str], None]") -> Optional[by
     return _text(name, value)
 
 
-_LEVELS = {_ffi.TCR_LOG_DEBUG: logging.DEBUG, _ffi.TCR_LOG_WARN: logging.WARNING}
+_DEBUG, _WARNING = 10, 30  # logging.DEBUG and logging.WARNING
+_LEVELS = {_ffi.TCR_LOG_DEBUG: _DEBUG, _ffi.TCR_LOG_WARN: _WARNING}
 
 
 def _milliseconds(name: str, seconds: Union[int, float, None]) -> int:
@@ -141,21 +168,28 @@ class Client:
                  proxy: Optional[str] = None, ignore_proxy_env: bool = False,
                  ca_bundle: "Union[str, os.PathLike[str], None]" = None,
                  danger_accept_invalid_certs: bool = False,
-                 logger: Optional[logging.Logger] = None) -> None:
+                 logger: "Optional[logging.Logger]" = None) -> None:
         self._handle: Optional[int] = None
         self._lock = threading.Condition()
         self._active = 0
         self._closed = False
-        if logger is None:
-            logger = logging.getLogger("tcr")
-        elif not isinstance(logger, logging.Logger):
-            raise TypeError(f"logger must be a logging.Logger, not {type(logger).__name__}")
+        # The logging module is used only if the application loaded it (or
+        # passes a logger): importing it would cost every caller start-up time.
+        logging_module = sys.modules.get("logging")
+        if logger is not None:
+            if logging_module is None or not isinstance(logger, logging_module.Logger):
+                raise TypeError(f"logger must be a logging.Logger, not {type(logger).__name__}")
+        elif logging_module is not None:
+            logger = logging_module.getLogger("tcr")
         # Lines reach Python only when someone listens: crossing into Python
         # for every attempt costs the GIL.
-        wants_log = logger.isEnabledFor(logging.DEBUG) or danger_accept_invalid_certs is True
-        self._log_callback = _ffi.LogCallback(
-            lambda _data, level, line: logger.log(_LEVELS.get(level, logging.DEBUG), "%s", line.decode("utf-8", "replace"))
-        ) if wants_log else _ffi.LogCallback()
+        wants_log = logger is not None and (logger.isEnabledFor(_DEBUG) or danger_accept_invalid_certs is True)
+        if wants_log:
+            sink = logger
+            self._log_callback = _ffi.LogCallback(
+                lambda _data, level, line: sink.log(_LEVELS.get(level, _DEBUG), "%s", line.decode("utf-8", "replace")))
+        else:
+            self._log_callback = _ffi.LogCallback()
         options = _ffi.ClientOptions(
             secret_id=_text("secret_id", secret_id),
             secret_key=_text("secret_key", secret_key),

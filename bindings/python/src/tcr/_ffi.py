@@ -5,9 +5,7 @@ a C program against the header and checks sizes and offsets, and that every
 function the header declares is declared here, so this view cannot drift.
 """
 import ctypes
-import ctypes.util
 import os
-import pathlib
 import sys
 from typing import List, Optional
 
@@ -105,13 +103,15 @@ def _candidates() -> List[str]:
     explicit = os.environ.get("TCR_LIBRARY")
     if explicit:
         places.append(explicit)
-    here = pathlib.Path(__file__).resolve().parent
-    places.append(str(here / _LIBRARY_FILE))
+    here = os.path.dirname(os.path.realpath(__file__))
+    places.append(os.path.join(here, _LIBRARY_FILE))
     # A source checkout: bindings/python/src/tcr -> the repository root.
-    for parent in here.parents:
-        if (parent / "Cargo.toml").is_file():
-            places.append(str(parent / "target" / "release" / _LIBRARY_FILE))
+    parent = os.path.dirname(here)
+    while parent != os.path.dirname(parent):
+        if os.path.isfile(os.path.join(parent, "Cargo.toml")):
+            places.append(os.path.join(parent, "target", "release", _LIBRARY_FILE))
             break
+        parent = os.path.dirname(parent)
     return places
 
 
@@ -125,7 +125,9 @@ def _load() -> ctypes.CDLL:
             return ctypes.CDLL(path)
         except OSError as error:
             tried.append(f"{path} ({error})")
-    system = ctypes.util.find_library("tcr")
+    from ctypes import util as ctypes_util  # only for this last resort: it costs milliseconds at import
+
+    system = ctypes_util.find_library("tcr")
     if system:
         try:
             return ctypes.CDLL(system)
