@@ -20,7 +20,7 @@ LINK_TCR   := -L$(RELEASE) -ltcr -Wl,-rpath,$(CURDIR)/$(RELEASE)
 DEMO_ID    := AKIDEMULATOR0000000000000000000000000
 DEMO_KEY   := EmulatorDemoSecretKey000000000000
 
-.PHONY: all build demo test check-fmt check-deps test-bad-input test-load test-sanitizers check-secrets test-rust test-c test-python python-install test-go test-sdk check-header check-vectors vectors venv bench bench-coldstart bench-emulator bench-quick bench-retries clean
+.PHONY: all build demo test check-fmt check-deps test-bad-input test-load test-sanitizers check-secrets test-rust test-c test-python python-install test-go test-sdk check-header check-vectors vectors venv bench bench-coldstart bench-growth bench-emulator bench-quick bench-retries clean
 
 all: build build/modify_instance_token
 
@@ -215,6 +215,14 @@ bench-coldstart: build build/modify_instance_token $(VENV_PY)
 	cd bindings/go && go build -o ../../build/go-wrapper-once ./internal/benchcmd/wrapperonce && \
 	  go build -o ../../build/go-sdk-once ./internal/benchcmd/sdkonce
 	TCR_VENV_PYTHON=$(CURDIR)/$(VENV_PY) benches/coldstart.sh
+
+# calls/s and RSS at 1k, 10k and 100k calls in one process.
+build/bench_growth: benches/compare/growth.c include/tcr.h | build
+	@mkdir -p build
+	$(CC) -std=c99 $(CWARN) -O2 -Iinclude $< -o $@ $(LINK_TCR)
+
+bench-growth: build build/bench_growth
+	tests/with-emulator.sh --no-verify --rate 0 -- build/bench_growth
 
 bench-retries: build
 	$(CARGO) bench --features emulator --bench retry_timings
