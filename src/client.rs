@@ -446,7 +446,7 @@ impl Client {
         let headers = self
             .wire_headers(&credential, &body, timestamp)?
             .into_iter()
-            .map(|(name, value)| (name, String::from_utf8_lossy(value.as_bytes()).into_owned()))
+            .map(|(name, _, value)| (name, String::from_utf8_lossy(value.as_bytes()).into_owned()))
             .collect();
         Ok(SignedRequest {
             url: self.endpoint.url.clone(),
@@ -463,7 +463,7 @@ impl Client {
         credential: &Credential,
         body: &[u8],
         timestamp: i64,
-    ) -> Result<Vec<(&'static str, HeaderValue)>, Error> {
+    ) -> Result<Vec<WireHeader>, Error> {
         let date = sign::utc_date(timestamp);
         let input = SignInput {
             method: "POST",
@@ -479,35 +479,68 @@ impl Client {
             sign::authorization_header(credential.secret_id(), &date, api::SERVICE, &signature);
         let fixed = &self.fixed_headers;
         let mut headers = Vec::with_capacity(10);
-        headers.push(("Host", fixed.host.clone()));
-        headers.push(("Content-Type", HeaderValue::from_static(CONTENT_TYPE)));
-        headers.push(("X-TC-Action", HeaderValue::from_static(api::ACTION)));
-        headers.push(("X-TC-Version", HeaderValue::from_static(api::VERSION)));
-        headers.push(("X-TC-Timestamp", HeaderValue::from(timestamp)));
-        headers.push(("X-TC-Region", fixed.region.clone()));
+        headers.push(("Host", HeaderName::from_static("host"), fixed.host.clone()));
+        headers.push((
+            "Content-Type",
+            HeaderName::from_static("content-type"),
+            HeaderValue::from_static(CONTENT_TYPE),
+        ));
+        headers.push((
+            "X-TC-Action",
+            HeaderName::from_static("x-tc-action"),
+            HeaderValue::from_static(api::ACTION),
+        ));
+        headers.push((
+            "X-TC-Version",
+            HeaderName::from_static("x-tc-version"),
+            HeaderValue::from_static(api::VERSION),
+        ));
+        headers.push((
+            "X-TC-Timestamp",
+            HeaderName::from_static("x-tc-timestamp"),
+            HeaderValue::from(timestamp),
+        ));
+        headers.push((
+            "X-TC-Region",
+            HeaderName::from_static("x-tc-region"),
+            fixed.region.clone(),
+        ));
         headers.push((
             "X-TC-RequestClient",
+            HeaderName::from_static("x-tc-requestclient"),
             HeaderValue::from_static(REQUEST_CLIENT),
         ));
         if let Some(token) = credential.session_token() {
-            headers.push(("X-TC-Token", sensitive(token.expose())?));
+            headers.push((
+                "X-TC-Token",
+                HeaderName::from_static("x-tc-token"),
+                sensitive(token.expose())?,
+            ));
         }
         if let Some(language) = self.language {
-            headers.push(("X-TC-Language", HeaderValue::from_static(language.as_str())));
+            headers.push((
+                "X-TC-Language",
+                HeaderName::from_static("x-tc-language"),
+                HeaderValue::from_static(language.as_str()),
+            ));
         }
-        headers.push(("Authorization", sensitive(authorization.as_bytes())?));
+        headers.push((
+            "Authorization",
+            HeaderName::from_static("authorization"),
+            sensitive(authorization.as_bytes())?,
+        ));
         Ok(headers)
     }
 
     fn send(
         &self,
-        headers: Vec<(&'static str, HeaderValue)>,
+        headers: Vec<WireHeader>,
         body: Vec<u8>,
         timeout: Duration,
     ) -> Result<ModifyInstanceTokenResponse, (Error, bool)> {
         let mut map = reqwest::header::HeaderMap::with_capacity(headers.len());
-        for (name, value) in headers {
-            map.append(HeaderName::from_static(header_key(name)), value);
+        for (_, name, value) in headers {
+            map.append(name, value);
         }
         let response = self
             .http
@@ -542,6 +575,10 @@ impl Client {
     }
 }
 
+/// A header as [`Client::wire_headers`] builds it: the name as shown by
+/// [`SignedRequest`], the name as sent, and the value.
+type WireHeader = (&'static str, HeaderName, HeaderValue);
+
 /// What is the same for every request of a client, parsed and validated
 /// once: the URL and the header values taken from the options.
 struct FixedHeaders {
@@ -567,23 +604,6 @@ fn sensitive(bytes: &[u8]) -> Result<HeaderValue, Error> {
         .map_err(|_| Error::Credentials("a credential cannot be sent as a header value".into()))?;
     value.set_sensitive(true);
     Ok(value)
-}
-
-/// The wire (lower-case) name of one of the headers [`Client::wire_headers`] sends.
-fn header_key(name: &'static str) -> &'static str {
-    match name {
-        "Host" => "host",
-        "Content-Type" => "content-type",
-        "X-TC-Action" => "x-tc-action",
-        "X-TC-Version" => "x-tc-version",
-        "X-TC-Timestamp" => "x-tc-timestamp",
-        "X-TC-Region" => "x-tc-region",
-        "X-TC-RequestClient" => "x-tc-requestclient",
-        "X-TC-Token" => "x-tc-token",
-        "X-TC-Language" => "x-tc-language",
-        "Authorization" => "authorization",
-        other => unreachable!("no wire name for header {other}"),
-    }
 }
 
 fn status_name(error: &Error) -> &'static str {
