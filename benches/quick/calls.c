@@ -1,5 +1,6 @@
 /* Sequential ModifyInstanceToken calls on one client against the emulator
- * at $TCR_EMULATOR_URL (demo key, --rate 0); prints calls/s. */
+ * at $TCR_EMULATOR_URL (demo key, --rate 0), client-side limiter off;
+ * prints calls/s. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@ int main(int argc, char **argv) {
     options.secret_key = "EmulatorDemoSecretKey000000000000";
     options.region = "ap-guangzhou";
     options.endpoint = getenv("TCR_EMULATOR_URL");
+    options.rate_limit = TCR_RATE_LIMIT_OFF;
     request.registry_id = "tcr-12345";
     request.token_id = "2ab3af0d-893d-423f-91b1-27713566f95f";
     request.enable = TCR_ENABLE_TRUE;
