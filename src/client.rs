@@ -9,6 +9,7 @@ use crate::error::Error;
 use crate::limiter::RateLimiter;
 use crate::log::{LogSink, Logger};
 use crate::sign::{self, SignInput};
+use crate::transport::{self, Failure, Http};
 use reqwest::header::{HeaderName, HeaderValue};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -144,7 +145,7 @@ pub struct Outcome {
 /// threads; its connections are pooled and kept alive, and its rate limiter
 /// and credentials are shared by every thread.
 pub struct Client {
-    http: reqwest::blocking::Client,
+    http: Http,
     fixed_headers: FixedHeaders,
     credentials: Provider,
     region: String,
@@ -211,34 +212,29 @@ impl Client {
         let limiter = config::check_rate_limit(options.rate_limit, options.rate_burst)?
             .map(|(rate, burst)| RateLimiter::new(rate, burst));
 
-        let mut builder = reqwest::blocking::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(connect_timeout)
-            .tcp_nodelay(true)
-            // A redirect would re-send a signed request somewhere else, and
-            // could downgrade https to http: never follow one.
-            .redirect(reqwest::redirect::Policy::none())
-            .https_only(endpoint.scheme == Scheme::Https)
-            .user_agent(concat!("tcr/", env!("CARGO_PKG_VERSION")));
-        if options.ignore_proxy_env {
-            builder = builder.no_proxy();
-        }
-        if let Some(url) = options.proxy {
-            builder = builder.proxy(proxy(url, options.ignore_proxy_env, env)?);
-        }
-        if let Some(path) = options.ca_bundle {
-            for certificate in ca_bundle(path)? {
-                builder = builder.add_root_certificate(certificate);
-            }
-        }
         if options.danger_accept_invalid_certs {
             logger.warn(&format!(
                 "tcr: WARNING: danger_accept_invalid_certs is set: TLS certificates of {} are NOT verified",
                 endpoint.url
             ));
-            builder = builder.danger_accept_invalid_certs(true);
         }
-        let http = builder.build().map_err(|e| {
+        let settings = transport::Settings {
+            timeout,
+            connect_timeout,
+            https_only: endpoint.scheme == Scheme::Https,
+            ignore_proxy_env: options.ignore_proxy_env,
+            proxy: options
+                .proxy
+                .map(|url| proxy(url, options.ignore_proxy_env, env))
+                .transpose()?,
+            roots: options
+                .ca_bundle
+                .map(ca_bundle)
+                .transpose()?
+                .unwrap_or_default(),
+            accept_invalid_certs: options.danger_accept_invalid_certs,
+        };
+        let http = Http::new(settings).map_err(|e| {
             Error::Internal(format!(
                 "could not build the HTTP client: {}",
                 error_chain(&e)
@@ -542,19 +538,33 @@ impl Client {
         for (_, name, value) in headers {
             map.append(name, value);
         }
-        let response = self
-            .http
-            .post(self.fixed_headers.url.clone())
-            .timeout(timeout)
-            .headers(map)
-            .body(body)
-            .send()
-            .map_err(|e| (self.transport_error(&e), false))?;
-        let status = response.status().as_u16();
-        let bytes = response
-            .bytes()
-            .map_err(|e| (self.transport_error(&e), true))?;
-        api::parse_reply(status, &bytes).map_err(|e| (e, true))
+        let reply = self.http.post(
+            &self.fixed_headers.url,
+            map,
+            body,
+            timeout,
+            api::parse_reply,
+        );
+        match reply {
+            Ok(parsed) => parsed.map_err(|e| (e, true)),
+            Err(Failure::Send(e)) => Err((self.transport_error(&e), false)),
+            Err(Failure::Body(e)) => Err((self.transport_error(&e), true)),
+            Err(Failure::InsideRuntime) => Err((
+                Error::Internal(
+                    "a blocking call was made on a thread that runs an async runtime; \
+                     call it from tokio::task::spawn_blocking or a plain thread"
+                        .into(),
+                ),
+                false,
+            )),
+            Err(Failure::Build(e)) => Err((
+                Error::Internal(format!(
+                    "could not build the HTTP client: {}",
+                    error_chain(&e)
+                )),
+                false,
+            )),
+        }
     }
 
     fn transport_error(&self, e: &reqwest::Error) -> Error {

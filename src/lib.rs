@@ -15,6 +15,7 @@ pub mod ffi;
 pub mod limiter;
 pub mod log;
 pub mod sign;
+mod transport;
 
 pub use api::{ModifyInstanceToken, ModifyInstanceTokenResponse};
 pub use client::{Client, ClientOptions, Outcome};

@@ -1,0 +1,324 @@
+//! The HTTP core: reqwest's client driven on the calling thread.
+//!
+//! `reqwest::blocking` runs every request on a runtime thread of its own and
+//! passes the request and the reply between threads; against a fast server
+//! that hand-off (two context switches and their wake-ups per call) was a
+//! third of a call's time (BENCHMARKS.md, "Where the time goes"). Here a call
+//! borrows a *lane* — a single-threaded tokio runtime and a reqwest client
+//! whose pooled keep-alive connections live on that runtime — drives its
+//! request to the end with `block_on` on its own thread, and gives the lane
+//! back. A lane serves one call at a time, from any thread; concurrent calls
+//! use as many lanes as there are calls in flight, and each lane keeps its
+//! connection for the next call that borrows it.
+//!
+//! Lanes belong to the [`Http`] value (that is, to a `Client`), never to a
+//! thread, so nothing lives in thread-local storage and dropping a client
+//! frees every runtime and connection it made, whichever thread drops it.
+
+use reqwest::header::HeaderMap;
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+/// How each lane's reqwest client is built; kept so that lanes can be added
+/// when more calls run at once than there are idle lanes.
+#[derive(Clone)]
+pub(crate) struct Settings {
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    pub https_only: bool,
+    pub ignore_proxy_env: bool,
+    pub proxy: Option<reqwest::Proxy>,
+    pub roots: Vec<reqwest::Certificate>,
+    pub accept_invalid_certs: bool,
+}
+
+/// Why a request got no usable reply.
+pub(crate) enum Failure {
+    /// Sending failed, or no reply head arrived (connect, TLS, reset, timeout).
+    Send(reqwest::Error),
+    /// The reply head arrived but its body could not be read.
+    Body(reqwest::Error),
+    /// The calling thread is running an async runtime, where blocking it
+    /// would stall every task on that runtime (and tokio forbids it).
+    InsideRuntime,
+    /// A new lane could not be built.
+    Build(reqwest::Error),
+}
+
+pub(crate) struct Http {
+    settings: Settings,
+    idle: Mutex<Vec<Lane>>,
+}
+
+impl Http {
+    /// Builds the first lane now, so that a setting reqwest refuses is an
+    /// error of `Client::new`, not of the first call.
+    pub fn new(settings: Settings) -> Result<Http, reqwest::Error> {
+        let first = Lane::new(&settings)?;
+        Ok(Http {
+            settings,
+            idle: Mutex::new(vec![first]),
+        })
+    }
+
+    /// One POST; `reply` gets the status and the whole body of the reply.
+    pub fn post<R>(
+        &self,
+        url: &reqwest::Url,
+        headers: HeaderMap,
+        body: Vec<u8>,
+        timeout: Duration,
+        reply: impl FnOnce(u16, &[u8]) -> R,
+    ) -> Result<R, Failure> {
+        if tokio::runtime::Handle::try_current().is_ok() {
+            return Err(Failure::InsideRuntime);
+        }
+        let lane = self.borrow()?;
+        let request = lane
+            .http
+            .post(url.clone())
+            .timeout(timeout)
+            .headers(headers)
+            .body(body);
+        let result = lane.runtime().block_on(async {
+            let response = request.send().await.map_err(Failure::Send)?;
+            let status = response.status().as_u16();
+            let bytes = response.bytes().await.map_err(Failure::Body)?;
+            Ok(reply(status, &bytes))
+        });
+        // A lane whose call failed may hold a broken connection; reqwest's
+        // pool drops those itself, so the lane is as good as a new one.
+        self.give_back(lane);
+        result
+    }
+
+    /// How many lanes exist and are idle (for tests).
+    #[cfg(test)]
+    fn idle_lanes(&self) -> usize {
+        self.lock().len()
+    }
+
+    fn borrow(&self) -> Result<Lane, Failure> {
+        if let Some(lane) = self.lock().pop() {
+            return Ok(lane);
+        }
+        Lane::new(&self.settings).map_err(Failure::Build)
+    }
+
+    fn give_back(&self, lane: Lane) {
+        self.lock().push(lane);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Lane>> {
+        // A panic while the lock is held cannot leave the Vec half-changed
+        // (push and pop only), so a poisoned lock is still usable.
+        self.idle.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A single-threaded runtime and a reqwest client whose connections are
+/// driven by it. The runtime is polled only while a call runs `block_on`;
+/// idle connections wait in the pool and are checked when next used.
+struct Lane {
+    // Always Some until drop.
+    runtime: Option<tokio::runtime::Runtime>,
+    http: reqwest::Client,
+}
+
+impl Lane {
+    fn new(settings: &Settings) -> Result<Lane, reqwest::Error> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .enable_time()
+            .build()
+            .expect("a single-threaded tokio runtime needs no resource that can run out");
+        let mut builder = reqwest::Client::builder()
+            .timeout(settings.timeout)
+            .connect_timeout(settings.connect_timeout)
+            .tcp_nodelay(true)
+            // A redirect would re-send a signed request somewhere else, and
+            // could downgrade https to http: never follow one.
+            .redirect(reqwest::redirect::Policy::none())
+            .https_only(settings.https_only)
+            .user_agent(concat!("tcr/", env!("CARGO_PKG_VERSION")));
+        if settings.ignore_proxy_env {
+            builder = builder.no_proxy();
+        }
+        if let Some(proxy) = &settings.proxy {
+            builder = builder.proxy(proxy.clone());
+        }
+        for root in &settings.roots {
+            builder = builder.add_root_certificate(root.clone());
+        }
+        if settings.accept_invalid_certs {
+            builder = builder.danger_accept_invalid_certs(true);
+        }
+        // reqwest reads the proxy environment while building; do it inside
+        // the runtime so that anything it starts belongs to this lane.
+        let http = {
+            let _entered = runtime.enter();
+            builder.build()?
+        };
+        Ok(Lane {
+            runtime: Some(runtime),
+            http,
+        })
+    }
+
+    fn runtime(&self) -> &tokio::runtime::Runtime {
+        self.runtime
+            .as_ref()
+            .expect("a lane has a runtime until dropped")
+    }
+}
+
+impl Drop for Lane {
+    fn drop(&mut self) {
+        // Not a plain drop: that waits for the runtime's blocking threads (a
+        // DNS lookup in progress) and panics inside another async runtime.
+        // Connections are closed as their tasks are dropped.
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+    use std::sync::Arc;
+
+    fn settings() -> Settings {
+        Settings {
+            timeout: Duration::from_secs(5),
+            connect_timeout: Duration::from_secs(5),
+            https_only: false,
+            ignore_proxy_env: true,
+            proxy: None,
+            roots: Vec::new(),
+            accept_invalid_certs: false,
+        }
+    }
+
+    /// A keep-alive server that answers every request with `ok`, counting
+    /// connections; enough HTTP for reqwest.
+    fn server() -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let connections = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = connections.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { return };
+                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                std::thread::spawn(move || {
+                    let mut buffer = [0u8; 4096];
+                    let mut seen = Vec::new();
+                    loop {
+                        let Ok(n) = stream.read(&mut buffer) else {
+                            return;
+                        };
+                        if n == 0 {
+                            return;
+                        }
+                        seen.extend_from_slice(&buffer[..n]);
+                        // Bodies here are tiny and sent with the head.
+                        while let Some(end) = seen.windows(4).position(|w| w == b"\r\n\r\n") {
+                            let head = String::from_utf8_lossy(&seen[..end]).to_ascii_lowercase();
+                            let length: usize = head
+                                .lines()
+                                .find_map(|l| l.strip_prefix("content-length:"))
+                                .map(|v| v.trim().parse().unwrap())
+                                .unwrap_or(0);
+                            if seen.len() < end + 4 + length {
+                                break;
+                            }
+                            seen.drain(..end + 4 + length);
+                            let reply = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok";
+                            if stream.write_all(reply).is_err() {
+                                return;
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        (url, connections)
+    }
+
+    #[test]
+    fn sequential_calls_reuse_one_lane_and_one_connection() {
+        let (url, connections) = server();
+        let http = Http::new(settings()).unwrap();
+        let url = reqwest::Url::parse(&url).unwrap();
+        for _ in 0..20 {
+            let (status, body) = http
+                .post(
+                    &url,
+                    HeaderMap::new(),
+                    b"{}".to_vec(),
+                    Duration::from_secs(5),
+                    |s, b| (s, b.to_vec()),
+                )
+                .ok()
+                .unwrap();
+            assert_eq!((status, &body[..]), (200, &b"ok"[..]));
+        }
+        assert_eq!(http.idle_lanes(), 1);
+        assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn concurrent_calls_add_lanes_and_keep_them() {
+        let (url, _) = server();
+        let http = Arc::new(Http::new(settings()).unwrap());
+        let url = reqwest::Url::parse(&url).unwrap();
+        let barrier = Arc::new(std::sync::Barrier::new(4));
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let (http, url, barrier) = (http.clone(), url.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    for _ in 0..50 {
+                        let reply = http.post(
+                            &url,
+                            HeaderMap::new(),
+                            Vec::new(),
+                            Duration::from_secs(5),
+                            |s, b| (s, b.to_vec()),
+                        );
+                        assert!(matches!(reply, Ok((200, ref b)) if b == b"ok"));
+                    }
+                })
+            })
+            .collect();
+        for thread in threads {
+            thread.join().unwrap();
+        }
+        let lanes = http.idle_lanes();
+        assert!((1..=4).contains(&lanes), "{lanes} lanes");
+    }
+
+    #[test]
+    fn refuses_to_block_an_async_runtime() {
+        let http = Http::new(settings()).unwrap();
+        let url = reqwest::Url::parse("http://127.0.0.1:9/").unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let result = runtime.block_on(async {
+            http.post(
+                &url,
+                HeaderMap::new(),
+                Vec::new(),
+                Duration::from_secs(1),
+                |_, _| (),
+            )
+        });
+        assert!(matches!(result, Err(Failure::InsideRuntime)));
+        // Dropping the client inside a runtime must not panic either.
+        runtime.block_on(async move { drop(http) });
+    }
+}
