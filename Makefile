@@ -20,7 +20,7 @@ LINK_TCR   := -L$(RELEASE) -ltcr -Wl,-rpath,$(CURDIR)/$(RELEASE)
 DEMO_ID    := AKIDEMULATOR0000000000000000000000000
 DEMO_KEY   := EmulatorDemoSecretKey000000000000
 
-.PHONY: all build demo test check-fmt check-deps test-bad-input test-load test-sanitizers check-secrets test-rust test-c test-python python-install test-go test-sdk check-header check-vectors vectors venv bench bench-coldstart bench-growth bench-emulator bench-quick bench-retries clean
+.PHONY: all build demo test check-fmt check-deps test-bad-input test-load test-sanitizers check-secrets test-rust test-c test-python py-lib python-install test-go test-sdk check-header check-vectors vectors venv bench bench-coldstart bench-growth bench-emulator bench-quick bench-retries clean
 
 all: build build/modify_instance_token
 
@@ -66,7 +66,7 @@ build/header_cpp: tests/c/header_cpp.cpp include/tcr.h | build
 
 # The three examples of the service document against a local emulator, from
 # C (the example tool), then Python and Go; then the token's final state.
-demo: build build/modify_instance_token
+demo: py-lib build/modify_instance_token
 	@tests/with-emulator.sh -- sh -c '\
 	  set -e; \
 	  export TENCENTCLOUD_SECRET_ID=$(DEMO_ID) TENCENTCLOUD_SECRET_KEY=$(DEMO_KEY) TENCENTCLOUD_REGION=ap-guangzhou; \
@@ -152,9 +152,14 @@ $(VENV_PY): tests/requirements-sdk.txt
 venv: $(VENV_PY)
 
 # The Python package, installed into the venv with a copy of libtcr inside it.
+# The copy is refreshed by every target that imports the package from
+# bindings/python/src (it is found before target/release), so none of them
+# can load a libtcr older than this build.
 PY_PKG_LIB := bindings/python/src/tcr/libtcr.so
-python-install: build $(VENV_PY)
+py-lib: build
 	cp $(LIB_SO) $(PY_PKG_LIB)
+
+python-install: py-lib $(VENV_PY)
 	$(VENV_PY) -m pip install --quiet --disable-pip-version-check --no-deps --force-reinstall ./bindings/python
 
 test-python: python-install
@@ -192,7 +197,7 @@ build/bench_calls: benches/quick/calls.c include/tcr.h | build
 	@mkdir -p build
 	$(CC) -std=c99 $(CWARN) -O2 -Iinclude $< -o $@ $(LINK_TCR)
 
-bench-quick: build build/bench_calls
+bench-quick: py-lib build/bench_calls
 	tests/with-emulator.sh --rate 0 -- sh -c '\
 	  build/bench_calls 5000; \
 	  PYTHONPATH=bindings/python/src $(PYTHON) benches/quick/calls.py 5000; \
@@ -203,13 +208,13 @@ build/bench_c_client: benches/compare/c_client.c include/tcr.h | build
 	@mkdir -p build
 	$(CC) -std=c99 $(CWARN) -O2 -Iinclude $< -o $@ $(LINK_TCR) -lpthread
 
-bench: build build/bench_c_client $(VENV_PY)
+bench: py-lib build/bench_c_client $(VENV_PY)
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || \
 	  echo "bench: wrk could not be installed; its rows are left out"
 	TCR_EMULATOR=$(CURDIR)/$(EMULATOR) TCR_VENV_PYTHON=$(CURDIR)/$(VENV_PY) $(PYTHON) benches/compare/compare.py 3
 
 # Cold start and peak RSS of one-call processes (installs hyperfine and time).
-bench-coldstart: build build/modify_instance_token $(VENV_PY)
+bench-coldstart: py-lib build/modify_instance_token $(VENV_PY)
 	@command -v hyperfine >/dev/null 2>&1 && [ -x /usr/bin/time ] || \
 	  { apt-get update -qq && apt-get install -y -qq hyperfine time >/dev/null; }
 	cd bindings/go && go build -o ../../build/go-wrapper-once ./internal/benchcmd/wrapperonce && \

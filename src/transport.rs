@@ -302,6 +302,28 @@ mod tests {
     }
 
     #[test]
+    fn a_connection_the_server_closed_while_idle_is_not_used() {
+        // Answers one request per connection, without "connection: close",
+        // then closes it: what a server's keep-alive timeout does.
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = reqwest::Url::parse(&format!("http://{}/", listener.local_addr().unwrap())).unwrap();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { return };
+                let mut buffer = [0u8; 4096];
+                let _ = stream.read(&mut buffer);
+                let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+            }
+        });
+        let http = Http::new(settings()).unwrap();
+        for _ in 0..5 {
+            let reply = http.post(&url, HeaderMap::new(), Vec::new(), Duration::from_secs(5), |s, _| s);
+            assert!(matches!(reply, Ok(200)));
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    #[test]
     fn refuses_to_block_an_async_runtime() {
         let http = Http::new(settings()).unwrap();
         let url = reqwest::Url::parse("http://127.0.0.1:9/").unwrap();
