@@ -460,7 +460,8 @@ impl Client {
         body: &[u8],
         timestamp: i64,
     ) -> Result<Vec<WireHeader>, Error> {
-        let date = sign::utc_date(timestamp);
+        let date = sign::UtcDate::of(timestamp);
+        let date = date.as_str();
         let input = SignInput {
             method: "POST",
             host: &self.endpoint.host,
@@ -469,10 +470,13 @@ impl Client {
             timestamp,
             service: api::SERVICE,
         };
-        let signature =
-            sign::signature_with_key(&input, &date, &credential.signing_key(&date, api::SERVICE));
-        let authorization =
-            sign::authorization_header(credential.secret_id(), &date, api::SERVICE, &signature);
+        let signature = sign::sign(&input, date, &credential.signing_key(date, api::SERVICE));
+        let authorization = sign::authorization_header(
+            credential.secret_id(),
+            date,
+            api::SERVICE,
+            signature.as_str(),
+        );
         let fixed = &self.fixed_headers;
         let mut headers = Vec::with_capacity(10);
         headers.push(("Host", HeaderName::from_static("host"), fixed.host.clone()));
@@ -510,7 +514,7 @@ impl Client {
             headers.push((
                 "X-TC-Token",
                 HeaderName::from_static("x-tc-token"),
-                sensitive(token.expose())?,
+                sensitive(token.expose().to_vec())?,
             ));
         }
         if let Some(language) = self.language {
@@ -523,7 +527,7 @@ impl Client {
         headers.push((
             "Authorization",
             HeaderName::from_static("authorization"),
-            sensitive(authorization.as_bytes())?,
+            sensitive(authorization)?,
         ));
         Ok(headers)
     }
@@ -608,9 +612,11 @@ impl FixedHeaders {
     }
 }
 
-/// A header value the HTTP stack must never print.
-fn sensitive(bytes: &[u8]) -> Result<HeaderValue, Error> {
-    let mut value = HeaderValue::from_bytes(bytes)
+/// A header value the HTTP stack must never print; takes the bytes over
+/// without copying them.
+fn sensitive(bytes: impl TryInto<HeaderValue>) -> Result<HeaderValue, Error> {
+    let mut value = bytes
+        .try_into()
         .map_err(|_| Error::Credentials("a credential cannot be sent as a header value".into()))?;
     value.set_sensitive(true);
     Ok(value)

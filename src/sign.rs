@@ -107,12 +107,66 @@ fn hex_str(buf: &[u8; 64]) -> &str {
     std::str::from_utf8(buf).expect("hex digits are ASCII")
 }
 
+/// The UTC calendar date (`YYYY-MM-DD`) of a Unix timestamp, kept on the
+/// stack: the signer needs it on every call.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct UtcDate {
+    // Room for any i64 timestamp's year ("-292277022657-01-27" is 19 bytes).
+    buf: [u8; 20],
+    len: u8,
+}
+
+impl UtcDate {
+    pub fn of(timestamp: i64) -> UtcDate {
+        let (year, month, day) = civil_from_days(timestamp.div_euclid(86_400));
+        let mut date = UtcDate {
+            buf: [0; 20],
+            len: 0,
+        };
+        if (0..=9999).contains(&year) {
+            let y = year as u32;
+            let digits = [y / 1000, y / 100 % 10, y / 10 % 10, y % 10];
+            for d in digits {
+                date.push(b'0' + d as u8);
+            }
+        } else {
+            // Outside the four-digit years the clock can give: as "{:04}" would.
+            let mut text = [0u8; 20];
+            let mut cursor = &mut text[..];
+            let _ = std::io::Write::write_fmt(&mut cursor, format_args!("{year:04}"));
+            let written = 20 - cursor.len();
+            for &b in &text[..written] {
+                date.push(b);
+            }
+        }
+        for (separator, value) in [(b'-', month), (b'-', day)] {
+            date.push(separator);
+            date.push(b'0' + (value / 10) as u8);
+            date.push(b'0' + (value % 10) as u8);
+        }
+        date
+    }
+
+    fn push(&mut self, b: u8) {
+        self.buf[self.len as usize] = b;
+        self.len += 1;
+    }
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[..self.len as usize]).expect("digits and '-' are ASCII")
+    }
+}
+
+impl std::fmt::Debug for UtcDate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The UTC calendar date (`YYYY-MM-DD`) of a Unix timestamp, as used in the
 /// credential scope.
 pub fn utc_date(timestamp: i64) -> String {
-    let days = timestamp.div_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}")
+    UtcDate::of(timestamp).as_str().to_owned()
 }
 
 /// Days since 1970-01-01 to a proleptic Gregorian (year, month, day); the
@@ -130,7 +184,27 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (year, month, day)
 }
 
-/// The canonical request, for tests and for the emulator's diagnostics.
+/// Decimal digits of an i64 in a stack buffer; returns the used tail.
+fn decimal(value: i64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut n = value.unsigned_abs();
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if value < 0 {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    &buf[at..]
+}
+
+/// The canonical request, for tests and for the emulator's diagnostics. The
+/// signer never builds it: it feeds the same bytes straight to SHA-256.
 pub fn canonical_request(input: &SignInput<'_>) -> String {
     let payload_hash = hex32(&Sha256::digest(input.payload).into());
     format!(
@@ -143,11 +217,85 @@ pub fn canonical_request(input: &SignInput<'_>) -> String {
     )
 }
 
-/// The hex signature of `input` under an already derived key whose date is
-/// `date` (the UTC date of `input.timestamp`).
+/// SHA-256 of [`canonical_request`], streamed piece by piece.
+fn canonical_request_hash(input: &SignInput<'_>) -> [u8; 32] {
+    let payload_hash = hex32(&Sha256::digest(input.payload).into());
+    let mut hasher = Sha256::new();
+    for piece in [
+        input.method.as_bytes(),
+        b"\n/\n\ncontent-type:",
+        input.content_type.as_bytes(),
+        b"\nhost:",
+        input.host.as_bytes(),
+        b"\n\n",
+        SIGNED_HEADERS.as_bytes(),
+        b"\n",
+        &payload_hash,
+    ] {
+        hasher.update(piece);
+    }
+    hasher.finalize().into()
+}
+
+/// HMAC of the string to sign, streamed piece by piece:
+/// `TC3-HMAC-SHA256\n<timestamp>\n<date>/<service>/tc3_request\n<hex hash>`.
+fn sign_hash(
+    canonical_hash: &[u8; 32],
+    timestamp: i64,
+    date: &str,
+    service: &str,
+    key: &SigningKey,
+) -> [u8; 64] {
+    let mut digits = [0u8; 20];
+    let mut mac = HmacSha256::new_from_slice(&key.bytes).expect("HMAC accepts keys of any length");
+    for piece in [
+        ALGORITHM.as_bytes(),
+        b"\n",
+        decimal(timestamp, &mut digits),
+        b"\n",
+        date.as_bytes(),
+        b"/",
+        service.as_bytes(),
+        b"/tc3_request\n",
+        &hex32(canonical_hash),
+    ] {
+        mac.update(piece);
+    }
+    hex32(&mac.finalize().into_bytes().into())
+}
+
+/// A signature: 64 lower-case hex digits, on the stack.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Signature([u8; 64]);
+
+impl Signature {
+    pub fn as_str(&self) -> &str {
+        hex_str(&self.0)
+    }
+}
+
+impl std::fmt::Debug for Signature {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Not secret (it is sent in clear), but useless without its request.
+        f.write_str("Signature(..)")
+    }
+}
+
+/// The signature of `input` under an already derived key whose date is
+/// `date` (the UTC date of `input.timestamp`). No allocation.
+pub fn sign(input: &SignInput<'_>, date: &str, key: &SigningKey) -> Signature {
+    Signature(sign_hash(
+        &canonical_request_hash(input),
+        input.timestamp,
+        date,
+        input.service,
+        key,
+    ))
+}
+
+/// As [`sign`], as a `String`.
 pub fn signature_with_key(input: &SignInput<'_>, date: &str, key: &SigningKey) -> String {
-    let canonical = canonical_request(input);
-    signature_of_canonical(&canonical, input.timestamp, date, input.service, key)
+    sign(input, date, key).as_str().to_owned()
 }
 
 /// The hex signature of an already built canonical request. The emulator uses
@@ -159,34 +307,45 @@ pub fn signature_of_canonical(
     service: &str,
     key: &SigningKey,
 ) -> String {
-    let canonical_hash = hex32(&Sha256::digest(canonical.as_bytes()).into());
-    let string_to_sign = format!(
-        "{ALGORITHM}\n{timestamp}\n{date}/{service}/tc3_request\n{}",
-        hex_str(&canonical_hash)
-    );
-    hex_str(&hex32(&hmac(&key.bytes, string_to_sign.as_bytes()))).to_owned()
+    let hash = Sha256::digest(canonical.as_bytes()).into();
+    hex_str(&sign_hash(&hash, timestamp, date, service, key)).to_owned()
 }
 
 /// The hex signature of `input` under `secret_key`.
 pub fn signature(input: &SignInput<'_>, secret_key: &[u8]) -> String {
-    let date = utc_date(input.timestamp);
-    let key = SigningKey::derive(secret_key, &date, input.service);
-    signature_with_key(input, &date, &key)
+    let date = UtcDate::of(input.timestamp);
+    let key = SigningKey::derive(secret_key, date.as_str(), input.service);
+    signature_with_key(input, date.as_str(), &key)
 }
 
 /// The complete `Authorization` header value.
 pub fn authorization(input: &SignInput<'_>, secret_id: &str, secret_key: &[u8]) -> String {
-    let date = utc_date(input.timestamp);
-    let key = SigningKey::derive(secret_key, &date, input.service);
-    let signature = signature_with_key(input, &date, &key);
-    authorization_header(secret_id, &date, input.service, &signature)
+    let date = UtcDate::of(input.timestamp);
+    let key = SigningKey::derive(secret_key, date.as_str(), input.service);
+    let signature = sign(input, date.as_str(), &key);
+    authorization_header(secret_id, date.as_str(), input.service, signature.as_str())
 }
 
-/// Assembles the header from its parts.
+/// Assembles the header from its parts, in one allocation of the exact size.
 pub fn authorization_header(secret_id: &str, date: &str, service: &str, signature: &str) -> String {
-    format!(
-        "{ALGORITHM} Credential={secret_id}/{date}/{service}/tc3_request, SignedHeaders={SIGNED_HEADERS}, Signature={signature}"
-    )
+    let pieces = [
+        ALGORITHM,
+        " Credential=",
+        secret_id,
+        "/",
+        date,
+        "/",
+        service,
+        "/tc3_request, SignedHeaders=",
+        SIGNED_HEADERS,
+        ", Signature=",
+        signature,
+    ];
+    let mut header = String::with_capacity(pieces.iter().map(|p| p.len()).sum());
+    for piece in pieces {
+        header.push_str(piece);
+    }
+    header
 }
 
 /// Hex SHA-256, used by the emulator when it rebuilds a canonical request.
@@ -233,6 +392,55 @@ mod tests {
         assert_eq!(utc_date(1_709_164_800), "2024-02-29");
         assert_eq!(utc_date(4_102_444_800), "2100-01-01");
         assert_eq!(utc_date(-1), "1969-12-31");
+    }
+
+    #[test]
+    fn streamed_hashes_match_the_built_strings() {
+        let payload = br#"{"RegistryId": "tcr-1", "TokenId": "t", "Enable": false}"#;
+        for timestamp in [0, 9, 1_551_113_065, -86_401, i64::MAX / 2] {
+            let input = SignInput {
+                method: "POST",
+                host: "tcr.ap-guangzhou.tencentcloudapi.com:8443",
+                content_type: "application/json",
+                payload,
+                timestamp,
+                service: "tcr",
+            };
+            let date = utc_date(timestamp);
+            let key = SigningKey::derive(b"k", &date, "tcr");
+            assert_eq!(
+                sign(&input, &date, &key).as_str(),
+                signature_of_canonical(&canonical_request(&input), timestamp, &date, "tcr", &key)
+            );
+            let string_to_sign = format!(
+                "{ALGORITHM}\n{timestamp}\n{date}/tcr/tc3_request\n{}",
+                sha256_hex(canonical_request(&input).as_bytes())
+            );
+            assert_eq!(
+                sign(&input, &date, &key).as_str(),
+                hex_str(&hex32(&hmac(&key.bytes, string_to_sign.as_bytes())))
+            );
+        }
+    }
+
+    #[test]
+    fn decimal_digits() {
+        let mut buf = [0u8; 20];
+        for n in [0, 7, -7, 1_551_113_065, i64::MAX, i64::MIN] {
+            assert_eq!(decimal(n, &mut buf), n.to_string().as_bytes());
+        }
+    }
+
+    #[test]
+    fn dates_far_from_now_format_as_four_digit_years_would() {
+        for timestamp in [
+            i64::MIN / 86_400 * 86_400 / 2,
+            -62_167_219_201,
+            253_402_300_800,
+        ] {
+            let (y, m, d) = civil_from_days(timestamp.div_euclid(86_400));
+            assert_eq!(utc_date(timestamp), format!("{y:04}-{m:02}-{d:02}"));
+        }
     }
 
     #[test]

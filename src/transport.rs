@@ -306,7 +306,8 @@ mod tests {
         // Answers one request per connection, without "connection: close",
         // then closes it: what a server's keep-alive timeout does.
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = reqwest::Url::parse(&format!("http://{}/", listener.local_addr().unwrap())).unwrap();
+        let url =
+            reqwest::Url::parse(&format!("http://{}/", listener.local_addr().unwrap())).unwrap();
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else { return };
@@ -317,7 +318,13 @@ mod tests {
         });
         let http = Http::new(settings()).unwrap();
         for _ in 0..5 {
-            let reply = http.post(&url, HeaderMap::new(), Vec::new(), Duration::from_secs(5), |s, _| s);
+            let reply = http.post(
+                &url,
+                HeaderMap::new(),
+                Vec::new(),
+                Duration::from_secs(5),
+                |s, _| s,
+            );
             assert!(matches!(reply, Ok(200)));
             std::thread::sleep(Duration::from_millis(20));
         }
