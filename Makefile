@@ -20,7 +20,7 @@ LINK_TCR   := -L$(RELEASE) -ltcr -Wl,-rpath,$(CURDIR)/$(RELEASE)
 DEMO_ID    := AKIDEMULATOR0000000000000000000000000
 DEMO_KEY   := EmulatorDemoSecretKey000000000000
 
-.PHONY: all build demo test check-fmt check-deps test-bad-input test-load test-sanitizers check-secrets test-rust test-c test-python py-lib python-install test-go test-sdk check-header check-vectors vectors venv bench bench-coldstart bench-growth bench-emulator bench-quick bench-retries clean
+.PHONY: all build demo test check-fmt check-deps test-bad-input test-load test-sanitizers check-secrets test-rust test-c test-python py-lib python-install test-go test-sdk check-header check-vectors vectors venv bench bench-compare bench-sign bench-coldstart bench-growth bench-emulator bench-quick bench-retries clean
 
 all: build build/modify_instance_token
 
@@ -208,10 +208,21 @@ build/bench_c_client: benches/compare/c_client.c include/tcr.h | build
 	@mkdir -p build
 	$(CC) -std=c99 $(CWARN) -O2 -Iinclude $< -o $@ $(LINK_TCR) -lpthread
 
-bench: py-lib build/bench_c_client $(VENV_PY)
+# Everything BENCHMARKS.md reports, in one run: clients side by side, one
+# signature, cold start, growth.
+bench: bench-compare bench-sign bench-coldstart bench-growth
+
+bench-compare: py-lib build/bench_c_client $(VENV_PY)
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || \
 	  echo "bench: wrk could not be installed; its rows are left out"
 	TCR_EMULATOR=$(CURDIR)/$(EMULATOR) TCR_VENV_PYTHON=$(CURDIR)/$(VENV_PY) $(PYTHON) benches/compare/compare.py 3
+
+# One signature: criterion, a paired ratio, callgrind, and the official Go
+# SDK's signing code under its profiler (installs valgrind).
+bench-sign: build
+	@command -v valgrind >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq valgrind >/dev/null; } || \
+	  echo "bench-sign: valgrind could not be installed; instruction counts are left out"
+	$(PYTHON) benches/sign_compare.py
 
 # Cold start and peak RSS of one-call processes (installs hyperfine and time).
 bench-coldstart: py-lib build/modify_instance_token $(VENV_PY)

@@ -8,7 +8,7 @@ use crate::credential::{self, Credential, Env, Provider, Sources};
 use crate::error::Error;
 use crate::limiter::RateLimiter;
 use crate::log::{LogSink, Logger};
-use crate::sign::{self, SignInput};
+use crate::sign;
 use crate::transport::{self, Failure, Http};
 use reqwest::header::{HeaderName, HeaderValue};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -462,15 +462,14 @@ impl Client {
     ) -> Result<Vec<WireHeader>, Error> {
         let date = sign::UtcDate::of(timestamp);
         let date = date.as_str();
-        let input = SignInput {
-            method: "POST",
-            host: &self.endpoint.host,
-            content_type: CONTENT_TYPE,
-            payload: body,
+        let signature = sign::sign_prepared(
+            &self.fixed_headers.canonical,
+            body,
             timestamp,
-            service: api::SERVICE,
-        };
-        let signature = sign::sign(&input, date, &credential.signing_key(date, api::SERVICE));
+            date,
+            api::SERVICE,
+            &credential.signing_key(date, api::SERVICE),
+        );
         let authorization = sign::authorization_header(
             credential.secret_id(),
             date,
@@ -599,6 +598,8 @@ struct FixedHeaders {
     url: reqwest::Url,
     host: HeaderValue,
     region: HeaderValue,
+    /// The signed part of the canonical request that never changes.
+    canonical: sign::CanonicalPrefix,
 }
 
 impl FixedHeaders {
@@ -608,6 +609,7 @@ impl FixedHeaders {
             url: reqwest::Url::parse(&endpoint.url).map_err(|_| internal("endpoint URL"))?,
             host: HeaderValue::from_str(&endpoint.host).map_err(|_| internal("Host header"))?,
             region: HeaderValue::from_str(region).map_err(|_| internal("region header"))?,
+            canonical: sign::CanonicalPrefix::new("POST", CONTENT_TYPE, &endpoint.host),
         })
     }
 }
