@@ -45,6 +45,11 @@ pub(crate) enum Failure {
     Build(reqwest::Error),
 }
 
+/// Idle lanes kept for later calls; a burst of more concurrent calls than
+/// this closes the extra lanes (and their connections) as they finish,
+/// instead of holding sockets open until the client is freed.
+const MAX_IDLE_LANES: usize = 16;
+
 pub(crate) struct Http {
     settings: Settings,
     idle: Mutex<Vec<Lane>>,
@@ -106,7 +111,13 @@ impl Http {
     }
 
     fn give_back(&self, lane: Lane) {
-        self.lock().push(lane);
+        let mut idle = self.lock();
+        if idle.len() < MAX_IDLE_LANES {
+            idle.push(lane);
+            return;
+        }
+        drop(idle);
+        drop(lane); // outside the lock: closing connections takes a moment
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Lane>> {
@@ -299,6 +310,19 @@ mod tests {
         }
         let lanes = http.idle_lanes();
         assert!((1..=4).contains(&lanes), "{lanes} lanes");
+    }
+
+    #[test]
+    fn a_burst_leaves_at_most_the_idle_cap() {
+        let http = Http::new(settings()).unwrap();
+        let lanes: Vec<Lane> = (0..MAX_IDLE_LANES + 4)
+            .map(|_| http.borrow().ok().unwrap())
+            .collect();
+        assert_eq!(http.idle_lanes(), 0);
+        for lane in lanes {
+            http.give_back(lane);
+        }
+        assert_eq!(http.idle_lanes(), MAX_IDLE_LANES);
     }
 
     #[test]
