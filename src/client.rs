@@ -234,12 +234,7 @@ impl Client {
                 .unwrap_or_default(),
             accept_invalid_certs: options.danger_accept_invalid_certs,
         };
-        let http = Http::new(settings).map_err(|e| {
-            Error::Internal(format!(
-                "could not build the HTTP client: {}",
-                error_chain(&e)
-            ))
-        })?;
+        let http = Http::new(settings).map_err(|e| http_build_error(&e))?;
         // Credentials last: only when every other option is valid may the
         // chain reach the metadata service.
         let fixed_headers = FixedHeaders::new(&endpoint, region)?;
@@ -560,13 +555,7 @@ impl Client {
                 ),
                 false,
             )),
-            Err(Failure::Build(e)) => Err((
-                Error::Internal(format!(
-                    "could not build the HTTP client: {}",
-                    error_chain(&e)
-                )),
-                false,
-            )),
+            Err(Failure::Build(e)) => Err((http_build_error(&e), false)),
         }
     }
 
@@ -612,6 +601,15 @@ impl FixedHeaders {
             canonical: sign::CanonicalPrefix::new("POST", CONTENT_TYPE, &endpoint.host),
         })
     }
+}
+
+/// A lane could not be built (the first one in `Client::new`, or one more
+/// when calls run concurrently).
+fn http_build_error(e: &transport::BuildError) -> Error {
+    Error::Internal(format!(
+        "could not build the HTTP client: {}",
+        error_chain(e.as_ref())
+    ))
 }
 
 /// A header value the HTTP stack must never print; takes the bytes over

@@ -42,8 +42,12 @@ pub(crate) enum Failure {
     /// would stall every task on that runtime (and tokio forbids it).
     InsideRuntime,
     /// A new lane could not be built.
-    Build(reqwest::Error),
+    Build(BuildError),
 }
+
+/// Why a lane could not be made: tokio could not create its runtime (no file
+/// descriptor left for its epoll instance), or reqwest refused a setting.
+pub(crate) type BuildError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Idle lanes kept for later calls; a burst of more concurrent calls than
 /// this closes the extra lanes (and their connections) as they finish,
@@ -58,7 +62,7 @@ pub(crate) struct Http {
 impl Http {
     /// Builds the first lane now, so that a setting reqwest refuses is an
     /// error of `Client::new`, not of the first call.
-    pub fn new(settings: Settings) -> Result<Http, reqwest::Error> {
+    pub fn new(settings: Settings) -> Result<Http, BuildError> {
         let first = Lane::new(&settings)?;
         Ok(Http {
             settings,
@@ -137,12 +141,11 @@ struct Lane {
 }
 
 impl Lane {
-    fn new(settings: &Settings) -> Result<Lane, reqwest::Error> {
+    fn new(settings: &Settings) -> Result<Lane, BuildError> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_io()
             .enable_time()
-            .build()
-            .expect("a single-threaded tokio runtime needs no resource that can run out");
+            .build()?;
         let mut builder = reqwest::Client::builder()
             .timeout(settings.timeout)
             .connect_timeout(settings.connect_timeout)
