@@ -58,6 +58,13 @@ func benchWrapper(b *testing.B, workers int) {
 	})
 }
 
+// officialRequest is the seed's first example in the official SDK's model.
+func officialRequest() *sdk.ModifyInstanceTokenRequest {
+	req := sdk.NewModifyInstanceTokenRequest()
+	req.RegistryId, req.TokenId, req.Enable = common.StringPtr(testRegistry), common.StringPtr(testToken), common.BoolPtr(true)
+	return req
+}
+
 func benchOfficial(b *testing.B, workers int) {
 	cpf := profile.NewClientProfile()
 	cpf.HttpProfile.Endpoint = strings.TrimPrefix(emulatorURL, "http://")
@@ -67,8 +74,7 @@ func benchOfficial(b *testing.B, workers int) {
 		b.Fatal(err)
 	}
 	runSplit(b, workers, func() error {
-		req := sdk.NewModifyInstanceTokenRequest()
-		req.RegistryId, req.TokenId, req.Enable = common.StringPtr(testRegistry), common.StringPtr(testToken), common.BoolPtr(true)
+		req := officialRequest()
 		_, err := c.ModifyInstanceToken(req)
 		return err
 	})
@@ -110,8 +116,7 @@ func BenchmarkOfficialInMemory(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		req := sdk.NewModifyInstanceTokenRequest()
-		req.RegistryId, req.TokenId, req.Enable = common.StringPtr(testRegistry), common.StringPtr(testToken), common.BoolPtr(true)
+		req := officialRequest()
 		if _, err := c.ModifyInstanceToken(req); err != nil {
 			b.Fatal(err)
 		}
