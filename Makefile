@@ -45,14 +45,14 @@ build/test_bad_input: tests/c/test_bad_input.c tests/c/emulator.h include/tcr.h 
 	@mkdir -p build
 	$(CC) -std=c99 $(CWARN) -g -Iinclude $< -o $@ $(LINK_TCR) -lm
 
-build/load: tests/c/load.c tests/c/emulator.h include/tcr.h | build
+build/load: tests/c/load.c tests/c/demo.h tests/c/emulator.h include/tcr.h | build
 	@mkdir -p build
 	$(CC) -std=c99 $(CWARN) -O2 -Iinclude $< -o $@ $(LINK_TCR) -lpthread
 
 # The C tests under AddressSanitizer + LeakSanitizer (libtcr allocates with
 # malloc, so LSan sees its allocations too).
 ASAN_FLAGS := -g -O1 -fsanitize=address -fno-omit-frame-pointer
-build/%_asan: tests/c/%.c tests/c/emulator.h include/tcr.h | build
+build/%_asan: tests/c/%.c tests/c/demo.h tests/c/emulator.h include/tcr.h | build
 	@mkdir -p build
 	$(CC) -std=c99 $(CWARN) $(ASAN_FLAGS) -Iinclude $< -o $@ $(LINK_TCR) -lpthread -lm
 
@@ -193,9 +193,9 @@ vectors: $(VENV_PY)
 	$(VENV_PY) tests/vectors/generate.py > tests/vectors/sdk_vectors.json
 
 # A quick single-thread calls/s from each language against the emulator.
-build/bench_calls: benches/quick/calls.c include/tcr.h | build
+build/bench_calls: benches/quick/calls.c tests/c/demo.h include/tcr.h | build
 	@mkdir -p build
-	$(CC) -std=c99 $(CWARN) -O2 -Iinclude $< -o $@ $(LINK_TCR)
+	$(CC) -std=c99 $(CWARN) -O2 -Iinclude -Itests/c $< -o $@ $(LINK_TCR)
 
 bench-quick: py-lib build/bench_calls
 	tests/with-emulator.sh --rate 0 -- sh -c '\
@@ -204,9 +204,9 @@ bench-quick: py-lib build/bench_calls
 	  cd bindings/go && go test -run "^$$" -bench ModifyInstanceToken -benchtime 5000x . | grep calls/s'
 
 # Every client side by side against one local server (see BENCHMARKS.md).
-build/bench_c_client: benches/compare/c_client.c include/tcr.h | build
+build/bench_c_client: benches/compare/c_client.c tests/c/demo.h include/tcr.h | build
 	@mkdir -p build
-	$(CC) -std=c99 $(CWARN) -O2 -Iinclude $< -o $@ $(LINK_TCR) -lpthread
+	$(CC) -std=c99 $(CWARN) -O2 -Iinclude -Itests/c $< -o $@ $(LINK_TCR) -lpthread
 
 # Everything BENCHMARKS.md reports, in one run: clients side by side, one
 # signature, cold start, growth.
@@ -233,9 +233,9 @@ bench-coldstart: py-lib build/modify_instance_token $(VENV_PY)
 	TCR_VENV_PYTHON=$(CURDIR)/$(VENV_PY) benches/coldstart.sh
 
 # calls/s and RSS at 1k, 10k and 100k calls in one process.
-build/bench_growth: benches/compare/growth.c include/tcr.h | build
+build/bench_growth: benches/compare/growth.c tests/c/demo.h include/tcr.h | build
 	@mkdir -p build
-	$(CC) -std=c99 $(CWARN) -O2 -Iinclude $< -o $@ $(LINK_TCR)
+	$(CC) -std=c99 $(CWARN) -O2 -Iinclude -Itests/c $< -o $@ $(LINK_TCR)
 
 bench-growth: build build/bench_growth
 	tests/with-emulator.sh --no-verify --rate 0 -- build/bench_growth

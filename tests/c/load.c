@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "tcr.h"
+#include "demo.h"
 #include "emulator.h"
 
 static tcr_client *client;
@@ -24,24 +25,11 @@ static long rss_after_warmup_kb = -1;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static long total_calls;
 
-static long rss_kb(void) {
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long kb = -1;
-    if (f == NULL) return -1;
-    while (fgets(line, sizeof line, f))
-        if (strncmp(line, "VmRSS:", 6) == 0) kb = strtol(line + 6, NULL, 10);
-    fclose(f);
-    return kb;
-}
-
 static void *worker(void *arg) {
-    tcr_modify_instance_token_request request = {0};
+    tcr_modify_instance_token_request request = seed_request();
     tcr_modify_instance_token_response response;
     long i, failed_here = 0;
     (void)arg;
-    request.registry_id = "tcr-12345";
-    request.token_id = "2ab3af0d-893d-423f-91b1-27713566f95f";
     for (i = 0; i < calls_per_thread; i++) {
         long done;
         request.enable = (i % 2) ? TCR_ENABLE_TRUE : TCR_ENABLE_FALSE;
@@ -66,31 +54,24 @@ int main(int argc, char **argv) {
     int threads = argc > 1 ? atoi(argv[1]) : 8, i, ok;
     long max_growth_kb = argc > 3 ? atol(argv[3]) : 8192, rss_start, rss_end, accepted_before, accepted;
     const char *url = getenv("TCR_EMULATOR_URL");
-    tcr_client_options options = {0};
+    tcr_client_options options = demo_options(url);
     pthread_t *ids;
-    struct timespec t0, t1;
-    double seconds;
+    double start, seconds;
     calls_per_thread = argc > 2 ? atol(argv[2]) : 10000;
     total_calls = calls_per_thread * threads;
     if (url == NULL || threads < 1 || calls_per_thread < 1) {
         fprintf(stderr, "usage: TCR_EMULATOR_URL=... load [THREADS] [CALLS] [MAX_GROWTH_KB]\n");
         return 2;
     }
-    options.secret_id = "AKIDEMULATOR0000000000000000000000000";
-    options.secret_key = "EmulatorDemoSecretKey000000000000";
-    options.region = "ap-guangzhou";
-    options.endpoint = url;
-    options.rate_limit = TCR_RATE_LIMIT_OFF;
     if (tcr_client_new(&options, &client, NULL) != TCR_OK) return 2;
     accepted_before = emulator_stat(url, "accepted");
     rss_start = rss_kb();
     ids = malloc(sizeof *ids * (size_t)threads);
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    start = monotonic_seconds();
     for (i = 0; i < threads; i++) pthread_create(&ids[i], NULL, worker, NULL);
     for (i = 0; i < threads; i++) pthread_join(ids[i], NULL);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
+    seconds = monotonic_seconds() - start;
     rss_end = rss_kb();
-    seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     accepted = emulator_stat(url, "accepted") - accepted_before;
     tcr_client_free(client);
     free(ids);
