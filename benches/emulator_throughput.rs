@@ -5,62 +5,32 @@
 //! Both sides share this machine's cores, so the figure is a floor for the
 //! emulator alone; `wrk` against the emulator measures the server by itself.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::Emulator;
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tcr::{Client, ClientOptions, ModifyInstanceToken, Sources};
 
 const RUN: Duration = Duration::from_secs(3);
 
-fn start(extra: &[&str]) -> (std::process::Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tcr-emulator"))
-        .args(["--key", "AKIDBENCH:bench-key", "--rate", "0"])
-        .args(extra)
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("tcr-emulator starts");
-    let mut url = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut url)
-        .unwrap();
-    (child, url.trim().to_owned())
-}
-
-fn client(url: &str) -> Client {
-    Client::new(&ClientOptions {
-        credentials: Sources {
-            secret_id: Some("AKIDBENCH"),
-            secret_key: Some("bench-key"),
-            ..Default::default()
-        },
-        region: Some("ap-guangzhou"),
-        endpoint: Some(url),
-        rate_limit: Some(0.0),
-        ..Default::default()
-    })
-    .unwrap()
-}
-
-fn request<'a>() -> ModifyInstanceToken<'a> {
-    ModifyInstanceToken {
-        registry_id: "tcr-12345",
-        token_id: "2ab3af0d-893d-423f-91b1-27713566f95f",
-        enable: Some(true),
-        ..Default::default()
-    }
+/// The emulator for one row: full verification unless `extra` says not.
+fn start(extra: &[&str]) -> Emulator {
+    let mut args = vec!["--rate", "0"];
+    args.extend_from_slice(extra);
+    Emulator::start(&args)
 }
 
 /// The emulator alone: wrk replays one signed request (valid for the 300 s
 /// skew window) over `connections` keep-alive connections from one thread.
 fn measure_wrk(connections: usize) -> Option<f64> {
-    let (mut child, url) = start(&[]);
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
-    let signed = client(&url).signed_request(&request(), now).unwrap();
+    let emu = start(&[]);
+    let signed = emu
+        .client(common::KEY)
+        .signed_request(&common::enable(), common::now())
+        .unwrap();
     let mut lua = String::from("wrk.method = \"POST\"\n");
     lua.push_str(&format!(
         "wrk.body = {:?}\n",
@@ -79,18 +49,15 @@ fn measure_wrk(connections: usize) -> Option<f64> {
             "-s",
         ])
         .arg(&script)
-        .arg(format!("{url}/"))
+        .arg(format!("{}/", emu.url))
         .output();
     let _ = std::fs::remove_file(&script);
     // Every replayed request must have been accepted, or the figure is void.
-    let stats = reqwest::blocking::get(format!("{url}/_emulator/stats"))
-        .and_then(|r| r.text())
-        .unwrap_or_default();
-    let _ = child.kill();
-    let _ = child.wait();
+    let stats = emu.get("/_emulator/stats");
+    drop(emu);
     let output = output.ok()?;
     let text = String::from_utf8_lossy(&output.stdout);
-    if !stats.contains("\"rejected\":0") || text.contains("Non-2xx") {
+    if stats["rejected"] != 0 || text.contains("Non-2xx") {
         eprintln!("wrk run not clean: {stats}");
         return None;
     }
@@ -100,15 +67,15 @@ fn measure_wrk(connections: usize) -> Option<f64> {
 }
 
 fn measure(threads: usize, extra: &[&str]) -> f64 {
-    let (mut child, url) = start(extra);
-    let client = Arc::new(client(&url));
+    let emu = start(extra);
+    let client = Arc::new(emu.client(common::KEY));
     let stop = Arc::new(AtomicBool::new(false));
     let done = Arc::new(AtomicU64::new(0));
     let workers: Vec<_> = (0..threads)
         .map(|_| {
             let (client, stop, done) = (Arc::clone(&client), Arc::clone(&stop), Arc::clone(&done));
             std::thread::spawn(move || {
-                let request = request();
+                let request = common::enable();
                 while !stop.load(Ordering::Relaxed) {
                     client
                         .modify_instance_token(&request)
@@ -124,10 +91,7 @@ fn measure(threads: usize, extra: &[&str]) -> f64 {
     for w in workers {
         w.join().unwrap();
     }
-    let rate = done.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64();
-    let _ = child.kill();
-    let _ = child.wait();
-    rate
+    done.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64()
 }
 
 fn main() {

@@ -1,34 +1,18 @@
 //! How long calls take when the emulator injects faults that the retry
 //! policy handles: medians (min-max) over repeated runs. `make bench-retries`.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::Emulator;
 use std::time::{Duration, Instant};
-use tcr::{Client, ClientOptions, ModifyInstanceToken, Sources};
+use tcr::{ClientOptions, Sources};
 
 const RUNS: usize = 15;
 
 fn main() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tcr-emulator"))
-        .args(["--key", "AKIDBENCH:bench-key", "--rate", "0"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("tcr-emulator starts");
-    let mut url = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut url)
-        .unwrap();
-    let url = url.trim().to_owned();
-    let control = reqwest::blocking::Client::builder()
-        .no_proxy()
-        .build()
-        .unwrap();
-    let request = ModifyInstanceToken {
-        registry_id: "tcr-12345",
-        token_id: "2ab3af0d-893d-423f-91b1-27713566f95f",
-        enable: Some(true),
-        ..Default::default()
-    };
+    let emu = Emulator::start(&["--rate", "0"]);
+    let request = common::enable();
     println!(
         "retry timings against tcr-emulator faults, {RUNS} runs each: median (min-max), attempts"
     );
@@ -54,36 +38,27 @@ fn main() {
         ),
     ];
     for (label, fault, attempts, timeout_ms) in cases {
-        let client = Client::new(&ClientOptions {
+        let client = emu.client_with(ClientOptions {
             credentials: Sources {
-                secret_id: Some("AKIDBENCH"),
-                secret_key: Some("bench-key"),
+                secret_id: Some(common::ID),
+                secret_key: Some(common::KEY),
                 ..Default::default()
             },
-            region: Some("ap-guangzhou"),
-            endpoint: Some(&url),
             rate_limit: Some(0.0),
             max_attempts: Some(attempts),
             timeout: Some(Duration::from_millis(timeout_ms)),
             ..Default::default()
-        })
-        .unwrap();
+        });
         let mut times = Vec::new();
         let mut tries = Vec::new();
         for _ in 0..RUNS {
-            control
-                .post(format!("{url}/_emulator/fault?{fault}"))
-                .send()
-                .unwrap();
+            emu.fault(fault);
             let started = Instant::now();
             let outcome = client.execute(&request, None);
             times.push(started.elapsed().as_secs_f64() * 1000.0);
             tries.push(outcome.attempts);
         }
-        control
-            .post(format!("{url}/_emulator/fault?mode=none"))
-            .send()
-            .unwrap();
+        emu.fault("mode=none");
         times.sort_by(|a, b| a.partial_cmp(b).unwrap());
         tries.sort();
         println!(
@@ -96,6 +71,4 @@ fn main() {
             tries[RUNS - 1]
         );
     }
-    let _ = child.kill();
-    let _ = child.wait();
 }
