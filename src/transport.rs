@@ -21,7 +21,6 @@ use std::time::Duration;
 
 /// How each lane's reqwest client is built; kept so that lanes can be added
 /// when more calls run at once than there are idle lanes.
-#[derive(Clone)]
 pub(crate) struct Settings {
     pub timeout: Duration,
     pub connect_timeout: Duration,
@@ -60,8 +59,9 @@ pub(crate) struct Http {
 }
 
 impl Http {
-    /// Builds the first lane now, so that a setting reqwest refuses is an
-    /// error of `Client::new`, not of the first call.
+    /// Builds the first lane now, so that a setting reqwest refuses (or a
+    /// runtime that cannot be made) is an error of `Client::new`, not of the
+    /// first call.
     pub fn new(settings: Settings) -> Result<Http, BuildError> {
         let first = Lane::new(&settings)?;
         Ok(Http {
@@ -101,7 +101,7 @@ impl Http {
         result
     }
 
-    /// How many lanes exist and are idle (for tests).
+    /// How many lanes are idle (for tests).
     #[cfg(test)]
     fn idle_lanes(&self) -> usize {
         self.lock().len()
