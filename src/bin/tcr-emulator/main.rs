@@ -5,7 +5,7 @@ mod http;
 mod service;
 mod tls;
 
-use service::{Emulator, Fault, Key, Role, Settings, TokenState};
+use service::{Emulator, Fault, FaultParams, IdleFault, Key, Role, Settings, TokenState};
 use std::collections::HashMap;
 use std::io::{BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -62,11 +62,24 @@ Control endpoints (unsigned):
   GET  /_emulator/requests  the last 64 requests (headers without
                             Authorization/X-TC-Token, and bodies)
   POST /_emulator/reset     zero counters, forget requests, clear faults
-  POST /_emulator/fault?mode=MODE[&count=N][&delay_ms=N][&status=5xx][&code=CODE]
+  POST /_emulator/fault?mode=MODE[&count=N][&delay_ms=N][&status=N][&code=CODE]
+                         [&body=PERCENT-ENCODED][&length=BYTES]
        MODE: none, drop, reset-before (RST, no reply), reset (RST mid-reply),
        delay, http5xx, garbage, no-response,
        no-request-id, error; count = how many requests (default: all);
        delay_ms with a mode other than delay waits before the fault
+       (the idle modes excepted, below).
+       What real gateways and middleboxes do to an idle keep-alive
+       connection, delay_ms (default 50) after each normal reply unless the
+       next request came first: idle-close (FIN), idle-reset (RST),
+       stray-reply (an unsolicited second reply; the connection stays
+       open), idle-408 (408 Request Timeout, then close).
+       Hostile replies: big-body (Content-Length: length, default 200 MiB,
+       of filler actually sent), endless-body (chunked filler without end),
+       echo-headers (status, default 502: an HTML page quoting every request
+       header, secrets included; status=200: a JSON error whose Message
+       quotes them), body (status, default 200, with exactly BODY).
+       A flood stops when the client goes away, or after 1 GiB or 60 s.
 
 The service's actions: ModifyInstanceToken, and DescribeInstanceToken to read
 token state the way the real service does.
@@ -176,8 +189,14 @@ fn parse_args() -> Args {
             "--log" => log = true,
             "--fault" => {
                 let mode = value("--fault");
-                fault = Fault::parse(&mode, Some(1000), Some(500), Some("InternalError"))
-                    .unwrap_or_else(|e| fail(&e));
+                let defaults = FaultParams {
+                    delay_ms: Some(1000),
+                    status: Some(500),
+                    code: Some("InternalError"),
+                    body: Some(r#"{"Response":{"RequestId":"emulator-fixed-body"}}"#),
+                    length: None,
+                };
+                fault = Fault::parse(&mode, &defaults).unwrap_or_else(|e| fail(&e));
             }
             other => fail(&format!("unknown option {other:?}; see --help")),
         }
@@ -273,8 +292,7 @@ fn main() {
             .stack_size(256 * 1024)
             .spawn(move || {
                 let _ = stream.set_nodelay(true);
-                // An idle keep-alive connection is closed after a while so threads do not pile up.
-                let _ = stream.set_read_timeout(Some(Duration::from_secs(120)));
+                let _ = stream.set_read_timeout(Some(IDLE_READ_TIMEOUT));
                 match tls {
                     None => serve_connection(stream, &emulator),
                     Some(config) => match rustls::ServerConnection::new(config) {
@@ -325,6 +343,22 @@ fn serve_connection<C: Conn>(stream: C, emulator: &Emulator) {
                     reset(writer.tcp());
                     return;
                 }
+                service::Outcome::Flood(length) => {
+                    flood(writer, length);
+                    let _ = writer.tcp().shutdown(Shutdown::Both);
+                    return;
+                }
+                service::Outcome::ReplyThenIdle(status, content_type, body, fault, after_ms) => {
+                    let written =
+                        http::write_response(writer, status, content_type, &body, keep_alive);
+                    if written.is_err() || !keep_alive {
+                        return;
+                    }
+                    if !misbehave_when_idle(&mut reader, fault, after_ms) {
+                        return;
+                    }
+                    continue;
+                }
             },
             path if path.starts_with(METADATA_PREFIX) && request.method == "GET" => {
                 match emulator.metadata(&path[METADATA_PREFIX.len()..]) {
@@ -356,6 +390,100 @@ fn serve_connection<C: Conn>(stream: C, emulator: &Emulator) {
         }
     }
 }
+
+/// Waits up to `after_ms` for the client's next request; if none comes,
+/// does to the idle connection what `fault` says. Returns whether to keep
+/// serving the connection.
+fn misbehave_when_idle<C: Conn>(
+    reader: &mut BufReader<C>,
+    fault: IdleFault,
+    after_ms: u64,
+) -> bool {
+    use std::io::{BufRead, ErrorKind};
+    let tcp_timeout = |reader: &BufReader<C>, t| reader.get_ref().tcp().set_read_timeout(Some(t));
+    if tcp_timeout(reader, Duration::from_millis(after_ms.max(1))).is_err() {
+        return false;
+    }
+    let idle = match reader.fill_buf() {
+        Ok([]) => return false, // the client closed it
+        Ok(_) => false,         // the next request came first
+        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => true,
+        Err(_) => return false,
+    };
+    if tcp_timeout(reader, IDLE_READ_TIMEOUT).is_err() {
+        return false;
+    }
+    if !idle {
+        return true;
+    }
+    let conn = reader.get_mut();
+    match fault {
+        IdleFault::Close => {
+            let _ = conn.tcp().shutdown(Shutdown::Both);
+            false
+        }
+        IdleFault::Reset => {
+            reset(conn.tcp());
+            false
+        }
+        IdleFault::StrayReply => {
+            let stray = br#"{"Response":{"RequestId":"stray-reply-nobody-asked-for"}}"#;
+            http::write_response(conn, 200, "application/json", stray, true).is_ok()
+                && conn.flush().is_ok()
+        }
+        IdleFault::RequestTimeout => {
+            let _ = conn.write_all(
+                b"HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+            let _ = conn.flush();
+            let _ = conn.tcp().shutdown(Shutdown::Both);
+            false
+        }
+    }
+}
+
+/// A 200 reply whose body never ends in time: `length` bytes announced and
+/// sent (or chunked without end), stopping when the client goes away, or
+/// after 1 GiB or 60 s so that the emulator never runs unbounded.
+fn flood<W: Write>(writer: &mut W, length: Option<u64>) {
+    const MAX_BYTES: u64 = 1 << 30;
+    const MAX_TIME: Duration = Duration::from_secs(60);
+    let head = match length {
+        Some(n) => format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {n}\r\n\r\n"
+        ),
+        None => "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+            .to_owned(),
+    };
+    if writer.write_all(head.as_bytes()).is_err() {
+        return;
+    }
+    let filler = [b' '; 64 * 1024];
+    let chunk_head = format!("{:x}\r\n", filler.len());
+    let started = std::time::Instant::now();
+    let mut sent = 0u64;
+    let total = length.unwrap_or(u64::MAX).min(MAX_BYTES);
+    while sent < total && started.elapsed() < MAX_TIME {
+        let n = (total - sent).min(filler.len() as u64) as usize;
+        let written = if length.is_some() {
+            writer.write_all(&filler[..n])
+        } else {
+            writer
+                .write_all(chunk_head.as_bytes())
+                .and_then(|()| writer.write_all(&filler))
+                .and_then(|()| writer.write_all(b"\r\n"))
+        };
+        if written.is_err() {
+            return;
+        }
+        sent += n as u64;
+    }
+    let _ = writer.flush();
+}
+
+/// How long an idle keep-alive connection is kept before the emulator
+/// closes it, so that threads do not pile up.
+const IDLE_READ_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Closes with a TCP reset (SO_LINGER 0) rather than an orderly FIN.
 fn reset(stream: &TcpStream) {
@@ -397,17 +525,21 @@ fn control<W: Write>(
         ("POST", "/_emulator/fault") => {
             let number = |k: &str| req.query(k).and_then(|v| v.parse::<u64>().ok());
             let mode = req.query("mode").unwrap_or("none");
+            let body = req.query("body").map(http::percent_decode);
             let parsed = Fault::parse(
                 mode,
-                number("delay_ms"),
-                number("status").map(|s| s as u16),
-                req.query("code"),
+                &FaultParams {
+                    delay_ms: number("delay_ms"),
+                    status: number("status").and_then(|s| u16::try_from(s).ok()),
+                    code: req.query("code"),
+                    body: body.as_deref(),
+                    length: number("length"),
+                },
             );
-            // For modes other than delay, delay_ms waits before the fault.
-            let delay_before = if mode == "delay" {
-                0
-            } else {
-                number("delay_ms").unwrap_or(0)
+            // For modes other than these, delay_ms waits before the fault.
+            let delay_before = match mode {
+                "delay" | "idle-close" | "idle-reset" | "stray-reply" | "idle-408" => 0,
+                _ => number("delay_ms").unwrap_or(0),
             };
             match parsed {
                 Ok(fault) => {

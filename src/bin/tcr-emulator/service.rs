@@ -55,17 +55,44 @@ pub enum Fault {
     NoRequestId,
     /// Answer with this error code (e.g. RequestLimitExceeded).
     ErrorCode(String),
+    /// Answer normally, then misbehave on the idle keep-alive connection
+    /// after this many milliseconds (unless the next request came first).
+    Idle(IdleFault, u64),
+    /// A reply whose body never fits the client's limit: `Content-Length`
+    /// of this many bytes (actually sent), or chunked without end (`None`).
+    Flood(Option<u64>),
+    /// Echo every request header (Authorization and X-TC-Token included),
+    /// as proxies' and gateways' error pages do: an HTML page with this
+    /// status, or with 200 a JSON error whose message quotes them.
+    EchoHeaders(u16),
+    /// Answer with this status and this exact body (JSON content type).
+    Body(u16, String),
+}
+
+/// What a peer does to a keep-alive connection while the client is idle.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum IdleFault {
+    /// Close it with a FIN, as a gateway's idle timeout does.
+    Close,
+    /// Close it with a reset.
+    Reset,
+    /// Write an unsolicited second reply, and keep the connection open.
+    StrayReply,
+    /// Write `408 Request Timeout`, then close.
+    RequestTimeout,
 }
 
 impl Fault {
-    /// Parses `drop`, `reset`, `reset-before`, `delay`, `http5xx`, `garbage`, `no-response`,
-    /// `no-request-id` or `error` with their parameters.
-    pub fn parse(
-        mode: &str,
-        delay_ms: Option<u64>,
-        status: Option<u16>,
-        code: Option<&str>,
-    ) -> Result<Option<Fault>, String> {
+    /// Parses a mode of `--help` with its parameters.
+    pub fn parse(mode: &str, params: &FaultParams<'_>) -> Result<Option<Fault>, String> {
+        let FaultParams {
+            delay_ms,
+            status,
+            code,
+            body,
+            length,
+        } = *params;
+        let idle = |kind| Ok(Some(Fault::Idle(kind, delay_ms.unwrap_or(50))));
         Ok(Some(match mode {
             "none" => return Ok(None),
             "drop" => Fault::Drop,
@@ -83,9 +110,30 @@ impl Fault {
             "no-response" => Fault::NoResponse,
             "no-request-id" => Fault::NoRequestId,
             "error" => Fault::ErrorCode(code.ok_or("error needs code")?.to_owned()),
+            "idle-close" => return idle(IdleFault::Close),
+            "idle-reset" => return idle(IdleFault::Reset),
+            "stray-reply" => return idle(IdleFault::StrayReply),
+            "idle-408" => return idle(IdleFault::RequestTimeout),
+            "big-body" => Fault::Flood(Some(length.unwrap_or(200 << 20))),
+            "endless-body" => Fault::Flood(None),
+            "echo-headers" => Fault::EchoHeaders(status.unwrap_or(502)),
+            "body" => Fault::Body(
+                status.unwrap_or(200),
+                body.ok_or("body needs body")?.to_owned(),
+            ),
             other => return Err(format!("unknown fault mode {other:?}")),
         }))
     }
+}
+
+/// The parameters a fault mode may take (`--fault` and `/_emulator/fault`).
+#[derive(Clone, Copy, Default)]
+pub struct FaultParams<'a> {
+    pub delay_ms: Option<u64>,
+    pub status: Option<u16>,
+    pub code: Option<&'a str>,
+    pub body: Option<&'a str>,
+    pub length: Option<u64>,
 }
 
 struct FaultPlan {
@@ -104,6 +152,11 @@ pub enum Outcome {
     Drop,
     /// Write these bytes, then reset.
     Reset(Vec<u8>),
+    /// Answer, then act out this fault if the connection stays idle for
+    /// this many milliseconds.
+    ReplyThenIdle(u16, &'static str, Vec<u8>, IdleFault, u64),
+    /// Send a 200 head, then filler bytes until the client goes away.
+    Flood(Option<u64>),
 }
 
 struct Bucket {
@@ -295,8 +348,42 @@ impl Emulator {
                 Fault::ErrorCode(code) => {
                     return Outcome::Reply(200, "application/json", self.error_body(&code, "injected by the emulator"))
                 }
+                Fault::Idle(kind, after_ms) => {
+                    return match self.handle_api_normally(req) {
+                        Outcome::Reply(status, content_type, body) => {
+                            Outcome::ReplyThenIdle(status, content_type, body, kind, after_ms)
+                        }
+                        other => other,
+                    }
+                }
+                Fault::Flood(length) => return Outcome::Flood(length),
+                Fault::EchoHeaders(status) => return self.echo_headers(req, status),
+                Fault::Body(status, body) => return Outcome::Reply(status, "application/json", body.into_bytes()),
             }
         }
+        self.handle_api_normally(req)
+    }
+
+    /// An error page (or, with 200, a JSON error) quoting every header of
+    /// `req` as received.
+    fn echo_headers(&self, req: &crate::http::Request, status: u16) -> Outcome {
+        let mut echoed = String::new();
+        for (name, value) in &req.headers {
+            echoed.push_str(&format!("{name}: {value}\n"));
+        }
+        if status == 200 {
+            let message = format!("request rejected by the gateway; headers were:\n{echoed}");
+            return Outcome::Reply(
+                200,
+                "application/json",
+                self.error_body("InvalidParameter", &message),
+            );
+        }
+        let page = format!("<html><body><h1>{status}</h1><p>upstream failed; your request:</p><pre>\n{echoed}</pre></body></html>");
+        Outcome::Reply(status, "text/html", page.into_bytes())
+    }
+
+    fn handle_api_normally(&self, req: &crate::http::Request) -> Outcome {
         let result = self.process(req);
         let (code, body) = match result {
             Ok(body) => {
