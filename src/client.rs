@@ -233,6 +233,7 @@ impl Client {
                 .transpose()?
                 .unwrap_or_default(),
             accept_invalid_certs: options.danger_accept_invalid_certs,
+            pool_idle_timeout: transport::POOL_IDLE_TIMEOUT,
         };
         let http = Http::new(settings).map_err(|e| http_build_error(&e))?;
         // Credentials last: only when every other option is valid may the

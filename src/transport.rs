@@ -11,6 +11,11 @@
 //! use as many lanes as there are calls in flight, and each lane keeps its
 //! connection for the next call that borrows it.
 //!
+//! Before a call uses a pooled connection it lets the lane's runtime process
+//! what arrived while the connection was idle (see
+//! [`settle_idle_connections`]), and connections idle longer than
+//! [`POOL_IDLE_TIMEOUT`] are not reused at all.
+//!
 //! Lanes belong to the [`Http`] value (that is, to a `Client`), never to a
 //! thread, so nothing lives in thread-local storage and dropping a client
 //! frees every runtime and connection it made, whichever thread drops it.
@@ -29,6 +34,8 @@ pub(crate) struct Settings {
     pub proxy: Option<reqwest::Proxy>,
     pub roots: Vec<reqwest::Certificate>,
     pub accept_invalid_certs: bool,
+    /// See [`POOL_IDLE_TIMEOUT`]; a setting only so that tests can shorten it.
+    pub pool_idle_timeout: Duration,
 }
 
 /// Why a request got no usable reply.
@@ -47,6 +54,13 @@ pub(crate) enum Failure {
 /// Why a lane could not be made: tokio could not create its runtime (no file
 /// descriptor left for its epoll instance), or reqwest refused a setting.
 pub(crate) type BuildError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A pooled connection idle longer than this is closed rather than reused:
+/// below the 60 s after which common gateways and load balancers close idle
+/// connections (often without a FIN reaching us when a NAT or firewall has
+/// dropped the flow), so that a daemon calling every minute or so opens a
+/// fresh connection instead of writing into one that is already gone.
+pub(crate) const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Idle lanes kept for later calls; a burst of more concurrent calls than
 /// this closes the extra lanes (and their connections) as they finish,
@@ -90,6 +104,7 @@ impl Http {
             .headers(headers)
             .body(body);
         let result = lane.runtime().block_on(async {
+            settle_idle_connections().await;
             let response = request.send().await.map_err(Failure::Send)?;
             let status = response.status().as_u16();
             let bytes = response.bytes().await.map_err(Failure::Body)?;
@@ -131,6 +146,38 @@ impl Http {
     }
 }
 
+/// Lets the lane's runtime see what happened to its idle connections before
+/// a request picks one of them.
+///
+/// Between two calls nothing polls a lane's runtime, so a FIN, a reset or
+/// stray bytes (a late reply, a `408`) that reach a pooled connection while
+/// it is idle wait in the kernel, unseen: tokio still believes the socket
+/// has nothing to read. Without this step hyper's pool hands that
+/// connection to the next request, which is written onto it and then fails
+/// ("connection closed before message completed"), or, worse, takes the
+/// stray bytes as its own reply.
+///
+/// The first yield makes the current-thread scheduler poll its I/O driver
+/// without blocking (one `epoll_wait` with a zero timeout), which records
+/// the readiness of every socket with news and wakes its connection task.
+/// The second lets those tasks run: hyper's connection task, reading while
+/// idle, closes the connection on EOF, on an error or on any unexpected
+/// byte, and that takes it out of the pool before the request looks there.
+/// The first step is the one that matters: once tokio knows a socket is
+/// readable, hyper reads an idle connection before it writes a new request
+/// onto it, and hands a request it did not write back unsent, which
+/// hyper-util's client sends again on a new connection. The second makes
+/// the common case not depend on that. `tests/connections.rs` fails if a
+/// tokio or hyper release changes either.
+///
+/// A reply is therefore only ever read on a connection that was quiet when
+/// the request was written; bytes a peer sends in the microseconds between
+/// this check and the write remain the race that HTTP/1.1 keep-alive has.
+async fn settle_idle_connections() {
+    tokio::task::yield_now().await;
+    tokio::task::yield_now().await;
+}
+
 /// A single-threaded runtime and a reqwest client whose connections are
 /// driven by it. The runtime is polled only while a call runs `block_on`;
 /// idle connections wait in the pool and are checked when next used.
@@ -150,6 +197,7 @@ impl Lane {
             .timeout(settings.timeout)
             .connect_timeout(settings.connect_timeout)
             .tcp_nodelay(true)
+            .pool_idle_timeout(settings.pool_idle_timeout)
             // A redirect would re-send a signed request somewhere else, and
             // could downgrade https to http: never follow one.
             .redirect(reqwest::redirect::Policy::none())
@@ -213,6 +261,7 @@ mod tests {
             proxy: None,
             roots: Vec::new(),
             accept_invalid_certs: false,
+            pool_idle_timeout: POOL_IDLE_TIMEOUT,
         }
     }
 
@@ -282,6 +331,33 @@ mod tests {
         }
         assert_eq!(http.idle_lanes(), 1);
         assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn a_connection_idle_past_the_idle_timeout_is_not_reused() {
+        let (url, connections) = server();
+        let http = Http::new(Settings {
+            pool_idle_timeout: Duration::from_millis(200),
+            ..settings()
+        })
+        .unwrap();
+        let url = reqwest::Url::parse(&url).unwrap();
+        let call = || {
+            let reply = http.post(
+                &url,
+                HeaderMap::new(),
+                Vec::new(),
+                Duration::from_secs(5),
+                |s, _| s,
+            );
+            assert!(matches!(reply, Ok(200)));
+        };
+        call();
+        call();
+        assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 1);
+        std::thread::sleep(Duration::from_millis(400));
+        call();
+        assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 2);
     }
 
     #[test]
