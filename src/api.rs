@@ -2,7 +2,8 @@
 //! the parsing of its reply.
 
 use crate::error::{ApiError, Error};
-use serde::Deserialize;
+use crate::peer_text::{self, Secrets};
+use serde_json::Value;
 
 pub const ACTION: &str = "ModifyInstanceToken";
 pub const VERSION: &str = "2019-09-24";
@@ -13,7 +14,7 @@ pub const SERVICE: &str = "tcr";
 pub const MAX_ID_LEN: usize = 128;
 /// Longest Desc accepted, in characters (Unicode scalar values).
 pub const MAX_DESC_CHARS: usize = 1024;
-/// How much of an unexpected reply body is quoted in an error message.
+/// How much of an unexpected reply body is quoted in an error message, in characters.
 pub const BODY_EXCERPT_LEN: usize = 256;
 
 /// `ModifyFlag = 1`: modify the description.
@@ -176,73 +177,71 @@ pub struct ModifyInstanceTokenResponse {
     pub attempts: u32,
 }
 
-#[derive(Deserialize)]
-struct Envelope {
-    #[serde(rename = "Response")]
-    response: Option<ReplyBody>,
-}
-
-#[derive(Deserialize)]
-struct ReplyBody {
-    #[serde(rename = "RequestId")]
-    request_id: Option<String>,
-    #[serde(rename = "Error")]
-    error: Option<ReplyError>,
-}
-
-#[derive(Deserialize)]
-struct ReplyError {
-    #[serde(rename = "Code")]
-    code: String,
-    #[serde(rename = "Message", default)]
-    message: String,
-}
-
-/// A short, printable excerpt of a reply body for error messages.
-pub fn body_excerpt(body: &[u8]) -> String {
-    let cut = &body[..body.len().min(BODY_EXCERPT_LEN)];
-    let text: String = String::from_utf8_lossy(cut)
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if body.len() > BODY_EXCERPT_LEN {
-        format!("{text}...")
-    } else {
-        text
-    }
-}
-
 /// Turns an HTTP reply into the action's result: `Response.RequestId` on
 /// success, `Response.Error` as [`Error::Api`], anything else as
 /// [`Error::Protocol`] quoting the start of the body.
-pub fn parse_reply(http_status: u16, body: &[u8]) -> Result<ModifyInstanceTokenResponse, Error> {
+///
+/// Only the documented shape is accepted: objects where the service sends
+/// objects, strings where it sends strings (a JSON array in place of an
+/// object is a protocol error, not a struct read field by field). Fields
+/// the service may add later are ignored. Every string taken from the reply,
+/// and the quoted body, goes through [`peer_text`] with the attempt's
+/// `secrets`.
+pub fn parse_reply(
+    http_status: u16,
+    body: &[u8],
+    secrets: &Secrets<'_>,
+) -> Result<ModifyInstanceTokenResponse, Error> {
     let protocol = |what: &str| Error::Protocol {
         http_status,
-        message: format!("{what}; body starts: {}", body_excerpt(body)),
+        message: format!(
+            "{what}; body starts: {}",
+            peer_text::excerpt(body, BODY_EXCERPT_LEN, secrets)
+        ),
     };
     if http_status != 200 {
         return Err(protocol("unexpected HTTP status"));
     }
-    let envelope: Envelope =
-        serde_json::from_slice(body).map_err(|_| protocol("reply is not the expected JSON"))?;
-    let reply = envelope
-        .response
-        .ok_or_else(|| protocol("reply has no Response object"))?;
-    if let Some(error) = reply.error {
-        if error.code.is_empty() {
-            return Err(protocol("reply has an empty Response.Error.Code"));
+    let Ok(Value::Object(envelope)) = serde_json::from_slice::<Value>(body) else {
+        return Err(protocol("reply is not a JSON object"));
+    };
+    let reply = match envelope.get("Response") {
+        Some(Value::Object(reply)) => reply,
+        Some(_) => return Err(protocol("reply's Response is not an object")),
+        None => return Err(protocol("reply has no Response object")),
+    };
+    let request_id = match reply.get("RequestId") {
+        Some(Value::String(id)) => peer_text::quote(id, secrets),
+        None | Some(Value::Null) => String::new(),
+        Some(_) => return Err(protocol("reply's Response.RequestId is not a string")),
+    };
+    match reply.get("Error") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(error)) => {
+            let code = match error.get("Code") {
+                Some(Value::String(code)) if !code.is_empty() => code,
+                Some(Value::String(_)) => {
+                    return Err(protocol("reply has an empty Response.Error.Code"))
+                }
+                _ => return Err(protocol("reply's Response.Error.Code is not a string")),
+            };
+            let message = match error.get("Message") {
+                Some(Value::String(message)) => message.as_str(),
+                None | Some(Value::Null) => "",
+                Some(_) => return Err(protocol("reply's Response.Error.Message is not a string")),
+            };
+            return Err(Error::Api(ApiError {
+                code: peer_text::quote(code, secrets),
+                message: peer_text::quote(message, secrets),
+                request_id,
+                http_status,
+            }));
         }
-        return Err(Error::Api(ApiError {
-            code: error.code,
-            message: error.message,
-            request_id: reply.request_id.unwrap_or_default(),
-            http_status,
-        }));
+        Some(_) => return Err(protocol("reply's Response.Error is not an object")),
     }
-    let request_id = reply
-        .request_id
-        .filter(|id| !id.is_empty())
-        .ok_or_else(|| protocol("reply has no Response.RequestId"))?;
+    if request_id.is_empty() {
+        return Err(protocol("reply has no Response.RequestId"));
+    }
     Ok(ModifyInstanceTokenResponse {
         request_id,
         http_status,
@@ -390,11 +389,22 @@ mod tests {
         .is_ok());
     }
 
+    fn parse(status: u16, body: &[u8]) -> Result<ModifyInstanceTokenResponse, Error> {
+        parse_reply(status, body, &Secrets::default())
+    }
+
     #[test]
     fn replies() {
-        let ok = parse_reply(200, br#"{"Response":{"RequestId":"r-1"}}"#).unwrap();
+        let ok = parse(200, br#"{"Response":{"RequestId":"r-1"}}"#).unwrap();
         assert_eq!(ok.request_id, "r-1");
-        match parse_reply(200, br#"{"Response":{"Error":{"Code":"AuthFailure.SignatureFailure","Message":"bad"},"RequestId":"r-2"}}"#) {
+        // Fields the service may add later are ignored.
+        let ok = parse(
+            200,
+            br#"{"Response":{"RequestId":"r-1","New":[1]},"Other":0}"#,
+        )
+        .unwrap();
+        assert_eq!(ok.request_id, "r-1");
+        match parse(200, br#"{"Response":{"Error":{"Code":"AuthFailure.SignatureFailure","Message":"bad"},"RequestId":"r-2"}}"#) {
             Err(Error::Api(api)) => {
                 assert_eq!(api.code, "AuthFailure.SignatureFailure");
                 assert_eq!(api.message, "bad");
@@ -408,7 +418,7 @@ mod tests {
                 &b"<html>bad gateway</html>"[..],
                 "unexpected HTTP status",
             ),
-            (200, b"not json", "not the expected JSON"),
+            (200, b"not json", "not a JSON object"),
             (200, b"{}", "no Response object"),
             (200, br#"{"Response":{}}"#, "no Response.RequestId"),
             (
@@ -424,22 +434,91 @@ mod tests {
             (
                 200,
                 br#"{"Response":{"Error":{"Code":5}}}"#,
-                "not the expected JSON",
+                "Code is not a string",
+            ),
+            // JSON arrays where the service sends objects: serde's derived
+            // structs would read these field by field.
+            (200, br#"[{"RequestId":"r"}]"#, "not a JSON object"),
+            (
+                200,
+                br#"{"Response":["r",null]}"#,
+                "Response is not an object",
+            ),
+            (
+                200,
+                br#"{"Response":{"Error":["Fake.Code","msg"],"RequestId":"r"}}"#,
+                "Error is not an object",
+            ),
+            (
+                200,
+                br#"{"Response":{"RequestId":["r"]}}"#,
+                "RequestId is not a string",
+            ),
+            (
+                200,
+                br#"{"Response":{"RequestId":7}}"#,
+                "RequestId is not a string",
+            ),
+            (
+                200,
+                br#"{"Response":{"Error":{"Code":"C","Message":{"a":1}},"RequestId":"r"}}"#,
+                "Message is not a string",
+            ),
+            (
+                200,
+                br#"{"Response":{"Error":"Fake.Code","RequestId":"r"}}"#,
+                "Error is not an object",
+            ),
+            (200, br#"{"Response":"r"}"#, "Response is not an object"),
+            (200, b"\"r\"", "not a JSON object"),
+            (
+                200,
+                br#"{"Response":{"RequestId":"r"}} trailing"#,
+                "not a JSON object",
             ),
         ] {
-            match parse_reply(status, body) {
+            match parse(status, body) {
                 Err(Error::Protocol {
                     http_status,
                     message,
                 }) => {
                     assert_eq!(http_status, status);
                     assert!(message.contains(what), "{message}");
-                    assert!(message.contains(&body_excerpt(body)), "{message}");
+                    let excerpt = peer_text::excerpt(body, BODY_EXCERPT_LEN, &Secrets::default());
+                    assert!(message.contains(&excerpt), "{message}");
                 }
-                other => panic!("{other:?}"),
+                other => panic!("{}: {other:?}", String::from_utf8_lossy(body)),
             }
         }
+    }
+
+    #[test]
+    fn peer_strings_lose_secrets_and_control_characters() {
+        const SIGNATURE: &str = "f00df00df00df00df00df00df00df00df00df00df00df00df00df00df00df00d";
+        let secrets = Secrets::new("the-secret-key-value", Some("the-session-token"), SIGNATURE);
+        let body = br#"{"Response":{"Error":{"Code":"X\ntcr: action=ModifyInstanceToken status=TCR_OK","Message":"echo: X-TC-Token: the-session-token"},"RequestId":"r\r\n"}}"#;
+        match parse_reply(200, body, &secrets) {
+            Err(Error::Api(api)) => {
+                assert_eq!(
+                    api.code,
+                    "X\\ntcr: action=ModifyInstanceToken status=TCR_OK"
+                );
+                assert_eq!(api.message, "echo: X-TC-Token: [redacted]");
+                assert_eq!(api.request_id, "r\\r\\n");
+            }
+            other => panic!("{other:?}"),
+        }
+        let page = format!("<pre>Authorization: ... Signature={SIGNATURE}</pre>");
+        match parse_reply(502, page.as_bytes(), &secrets) {
+            Err(Error::Protocol { message, .. }) => {
+                assert!(message.ends_with("Signature=[redacted]</pre>"), "{message}")
+            }
+            other => panic!("{other:?}"),
+        }
         let long = vec![b'a'; 1000];
-        assert_eq!(body_excerpt(&long).len(), BODY_EXCERPT_LEN + 3);
+        assert_eq!(
+            peer_text::excerpt(&long, BODY_EXCERPT_LEN, &secrets).len(),
+            BODY_EXCERPT_LEN + 3
+        );
     }
 }

@@ -7,7 +7,8 @@ use crate::config::{self, Endpoint, Language, Scheme};
 use crate::credential::{self, Credential, Env, Provider, Sources};
 use crate::error::Error;
 use crate::limiter::RateLimiter;
-use crate::log::{LogSink, Logger};
+use crate::log::{self, LogSink, Logger};
+use crate::peer_text::Secrets;
 use crate::sign;
 use crate::transport::{self, Failure, Http};
 use reqwest::header::{HeaderName, HeaderValue};
@@ -385,10 +386,16 @@ impl Client {
             ));
         }
         let credential = self.credentials.current().map_err(|e| (e, false))?;
-        let headers = self
+        let (headers, signature) = self
             .wire_headers(&credential, body, now())
             .map_err(|e| (e, false))?;
-        self.send(headers, body.to_vec(), remaining)
+        // What the peer might echo back; removed from anything quoting it.
+        let secrets = Secrets::new(
+            credential.secret_key().expose_str(),
+            credential.session_token().map(|token| token.expose_str()),
+            signature.as_str(),
+        );
+        self.send(headers, body.to_vec(), remaining, &secrets)
     }
 
     fn log_attempt(
@@ -407,11 +414,14 @@ impl Client {
         let line = match result {
             Ok(reply) => format!(
                 "{head} status=TCR_OK http={} request_id={}",
-                reply.http_status, reply.request_id
+                reply.http_status,
+                log::value(&reply.request_id)
             ),
             Err((Error::Api(api), _)) => format!(
                 "{head} status=TCR_API_ERROR http={} code={} request_id={}",
-                api.http_status, api.code, api.request_id
+                api.http_status,
+                log::value(&api.code),
+                log::value(&api.request_id)
             ),
             Err((error, _)) => format!(
                 "{head} status={} http={} error={:?}",
@@ -435,8 +445,8 @@ impl Client {
         request.validate()?;
         let credential = self.credentials.current()?;
         let body = request.to_json();
-        let headers = self
-            .wire_headers(&credential, &body, timestamp)?
+        let (headers, _) = self.wire_headers(&credential, &body, timestamp)?;
+        let headers = headers
             .into_iter()
             .map(|(name, _, value)| (name, String::from_utf8_lossy(value.as_bytes()).into_owned()))
             .collect();
@@ -455,7 +465,7 @@ impl Client {
         credential: &Credential,
         body: &[u8],
         timestamp: i64,
-    ) -> Result<Vec<WireHeader>, Error> {
+    ) -> Result<(Vec<WireHeader>, sign::Signature), Error> {
         let date = sign::UtcDate::of(timestamp);
         let date = date.as_str();
         let signature = sign::sign_prepared(
@@ -524,7 +534,7 @@ impl Client {
             HeaderName::from_static("authorization"),
             sensitive(authorization)?,
         ));
-        Ok(headers)
+        Ok((headers, signature))
     }
 
     fn send(
@@ -532,6 +542,7 @@ impl Client {
         headers: Vec<WireHeader>,
         body: Vec<u8>,
         timeout: Duration,
+        secrets: &Secrets<'_>,
     ) -> Result<ModifyInstanceTokenResponse, (Error, bool)> {
         let mut map = reqwest::header::HeaderMap::with_capacity(headers.len());
         for (_, name, value) in headers {
@@ -542,12 +553,22 @@ impl Client {
             map,
             body,
             timeout,
-            api::parse_reply,
+            |status, reply| api::parse_reply(status, reply, secrets),
         );
         match reply {
             Ok(parsed) => parsed.map_err(|e| (e, true)),
             Err(Failure::Send(e)) => Err((self.transport_error(&e), false)),
             Err(Failure::Body(e)) => Err((self.transport_error(&e), true)),
+            Err(Failure::BodyTooLarge(http_status)) => Err((
+                Error::Protocol {
+                    http_status,
+                    message: format!(
+                        "the reply body is larger than {} bytes; stopped reading it",
+                        transport::MAX_REPLY_BODY
+                    ),
+                },
+                true,
+            )),
             Err(Failure::InsideRuntime) => Err((
                 Error::Internal(
                     "a blocking call was made on a thread that runs an async runtime; \

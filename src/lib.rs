@@ -14,6 +14,7 @@ pub mod error;
 pub mod ffi;
 pub mod limiter;
 pub mod log;
+pub mod peer_text;
 pub mod sign;
 mod transport;
 

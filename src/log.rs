@@ -1,9 +1,24 @@
 //! Opt-in diagnostics: one line per HTTP attempt, to stderr when `TCR_LOG`
 //! is `debug`, and to a caller's callback when one is set. Lines are built
 //! only from values that are never secret (action, endpoint, status, attempt,
-//! duration, request id, error messages, which never hold secrets).
+//! duration, request id, error messages, which never hold secrets). Values
+//! that came from the peer were cleaned by [`crate::peer_text`] and are
+//! written with [`value`], so no reply can start a line of its own or add
+//! `key=value` fields to one.
 
+use std::borrow::Cow;
 use std::sync::Arc;
+
+/// A value for a `key=value` field: as it is when it is a plain token
+/// (letters, digits, `-_.:/`), else quoted with `"` and `\` escaped.
+pub fn value(text: &str) -> Cow<'_, str> {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_.:/".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(format!("{text:?}"))
+    }
+}
 
 /// How important a line is. Numbers are those of the C ABI's `TCR_LOG_*`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -57,5 +72,23 @@ impl Logger {
             Some(sink) => sink(Level::Warn, line),
             None => eprintln!("{line}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn values_are_plain_tokens_or_quoted() {
+        assert_eq!(
+            super::value("9b1c0c2e-0b3e-4c1f-8a55-0123456789ab"),
+            "9b1c0c2e-0b3e-4c1f-8a55-0123456789ab"
+        );
+        assert_eq!(
+            super::value("AuthFailure.SignatureFailure"),
+            "AuthFailure.SignatureFailure"
+        );
+        assert_eq!(super::value("r status=TCR_OK"), r#""r status=TCR_OK""#);
+        assert_eq!(super::value("a\"b\n"), r#""a\"b\n""#);
+        assert_eq!(super::value(""), r#""""#);
     }
 }

@@ -44,6 +44,9 @@ pub(crate) enum Failure {
     Send(reqwest::Error),
     /// The reply head arrived but its body could not be read.
     Body(reqwest::Error),
+    /// The reply (with this HTTP status) announced or sent a body larger
+    /// than [`MAX_REPLY_BODY`]; reading stopped there.
+    BodyTooLarge(u16),
     /// The calling thread is running an async runtime, where blocking it
     /// would stall every task on that runtime (and tokio forbids it).
     InsideRuntime,
@@ -54,6 +57,12 @@ pub(crate) enum Failure {
 /// Why a lane could not be made: tokio could not create its runtime (no file
 /// descriptor left for its epoll instance), or reqwest refused a setting.
 pub(crate) type BuildError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The largest reply body read, in bytes. The service's replies are under
+/// 1 KiB; a larger body (an endless or huge one from a broken proxy) stops
+/// the read as soon as it passes this, so memory stays bounded, and its
+/// connection is closed rather than pooled.
+pub const MAX_REPLY_BODY: usize = 1 << 20;
 
 /// A pooled connection idle longer than this is closed rather than reused:
 /// below the 60 s after which common gateways and load balancers close idle
@@ -105,10 +114,20 @@ impl Http {
             .body(body);
         let result = lane.runtime().block_on(async {
             settle_idle_connections().await;
-            let response = request.send().await.map_err(Failure::Send)?;
+            let mut response = request.send().await.map_err(Failure::Send)?;
             let status = response.status().as_u16();
-            let bytes = response.bytes().await.map_err(Failure::Body)?;
-            Ok(reply(status, &bytes))
+            let announced = response.content_length().unwrap_or(0);
+            if announced > MAX_REPLY_BODY as u64 {
+                return Err(Failure::BodyTooLarge(status));
+            }
+            let mut body = Vec::with_capacity(announced as usize);
+            while let Some(chunk) = response.chunk().await.map_err(Failure::Body)? {
+                if body.len() + chunk.len() > MAX_REPLY_BODY {
+                    return Err(Failure::BodyTooLarge(status));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(reply(status, &body))
         });
         // A lane whose call failed may hold a broken connection; reqwest's
         // pool drops those itself, so the lane is as good as a new one.

@@ -365,10 +365,14 @@ impl Emulator {
     }
 
     /// An error page (or, with 200, a JSON error) quoting every header of
-    /// `req` as received.
+    /// `req` as received, the credentials first, as an authenticating
+    /// gateway's error page shows them (and so within the start of the body
+    /// that a client quotes).
     fn echo_headers(&self, req: &crate::http::Request, status: u16) -> Outcome {
+        let secret = |name: &str| name == "authorization" || name == "x-tc-token";
+        let (first, rest): (Vec<_>, Vec<_>) = req.headers.iter().partition(|(n, _)| secret(n));
         let mut echoed = String::new();
-        for (name, value) in &req.headers {
+        for (name, value) in first.into_iter().chain(rest) {
             echoed.push_str(&format!("{name}: {value}\n"));
         }
         if status == 200 {
@@ -379,7 +383,7 @@ impl Emulator {
                 self.error_body("InvalidParameter", &message),
             );
         }
-        let page = format!("<html><body><h1>{status}</h1><p>upstream failed; your request:</p><pre>\n{echoed}</pre></body></html>");
+        let page = format!("<html><h1>{status}</h1><pre>\n{echoed}</pre></html>");
         Outcome::Reply(status, "text/html", page.into_bytes())
     }
 
