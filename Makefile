@@ -135,12 +135,15 @@ test-sanitizers: build build/test_tcr_asan build/test_bad_input_asan build/load_
 	$(SAN_ENV) tests/with-emulator.sh --rate 0 -- build/load_asan 8 500 1048576
 
 # Everything the C suite prints, with TCR_LOG=debug on, must hold none of its
-# secrets (the keys it uses, right and wrong, and its session tokens).
+# secrets (the keys it uses, right and wrong, its session tokens, and any
+# signature: a gateway page it provokes echoes them, redacted).
 check-secrets: build build/test_tcr
 	@out=$$(TCR_LOG=debug tests/with-emulator.sh --key AKIDCTEST:ctest-secret-key --rate 0 -- build/test_tcr 2>&1); \
 	  echo "$$out" | tail -n 1; \
-	  for secret in ctest-secret-key wrong-secret-key "key with spaces" "Signature="; do \
+	  for secret in ctest-secret-key wrong-secret-key "key with spaces" ctest-session-token; do \
 	    if echo "$$out" | grep -qF -- "$$secret"; then echo "check-secrets: '$$secret' appears in the output" >&2; exit 1; fi; done; \
+	  if echo "$$out" | grep -qE 'Signature=[^[]|[0-9a-f]{64}'; then echo "check-secrets: a signature appears in the output" >&2; exit 1; fi; \
+	  echo "$$out" | grep -qF 'Signature=[redacted]' || { echo "check-secrets: the echoed-headers case printed nothing to check" >&2; exit 1; }; \
 	  echo "check-secrets: no secret in $$(echo "$$out" | wc -l) lines of output"
 
 # A virtualenv with the official Python SDK, pinned.

@@ -482,6 +482,91 @@ static void test_resilience_options(void) {
     }
 }
 
+/* What gateways and middleboxes do to an idle keep-alive connection (close
+ * it with FIN or RST, write a stray reply or a 408 into it) 50 ms after each
+ * reply: calls 100 ms apart must each succeed on their first attempt, with
+ * the reply to their own request. */
+static void test_idle_connections(void) {
+    static const char *const faults[] = {"idle-close", "idle-reset", "stray-reply", "idle-408"};
+    tcr_modify_instance_token_request request = {0};
+    tcr_modify_instance_token_response response;
+    tcr_client *client = new_client(SECRET_KEY, 5000);
+    struct timespec pause = {0, 100000000L};
+    size_t f;
+    int i;
+    char query[96];
+    request.registry_id = REGISTRY;
+    request.token_id = TOKEN;
+    for (f = 0; f < sizeof faults / sizeof faults[0]; f++) {
+        long faults_before = emulator_stat(emulator_url, "faults");
+        int good = 0;
+        snprintf(query, sizeof query, "/_emulator/fault?mode=%s&delay_ms=50", faults[f]);
+        emulator_post(query);
+        for (i = 0; i < 5; i++) {
+            tcr_status status;
+            char *state;
+            request.enable = i % 2 == 0 ? TCR_ENABLE_FALSE : TCR_ENABLE_TRUE;
+            status = tcr_modify_instance_token(client, &request, &response);
+            state = emulator_get("/_emulator/state");
+            if (status == TCR_OK && response.attempts == 1 && !contains(response.request_id, "stray") &&
+                contains(state, i % 2 == 0 ? "\"enabled\":false" : "\"enabled\":true"))
+                good++;
+            else
+                fprintf(stderr, "%s, call %d: %s %s\n", faults[f], i, tcr_status_name(status),
+                        response.error_message ? response.error_message : "");
+            free(state);
+            tcr_modify_instance_token_response_free(&response);
+            nanosleep(&pause, NULL);
+        }
+        emulator_post("/_emulator/fault?mode=none");
+        CHECK(good == 5);
+        CHECK(emulator_stat(emulator_url, "faults") - faults_before == 5); /* the fault was acted out */
+    }
+    tcr_client_free(client);
+}
+
+/* A gateway's error page that echoes the request headers: the session token
+ * and the signature must reach neither the message nor a log line. */
+static void test_echoed_secrets(void) {
+    const char *token = "ctest-session-token-value";
+    tcr_client_options options = {0};
+    tcr_modify_instance_token_request request = {0};
+    tcr_modify_instance_token_response response;
+    tcr_client *client = NULL;
+    const char *at;
+    int hex_run = 0, longest = 0;
+    request.registry_id = REGISTRY;
+    request.token_id = TOKEN;
+    request.enable = TCR_ENABLE_TRUE;
+    options.secret_id = SECRET_ID;
+    options.secret_key = SECRET_KEY;
+    options.session_token = token;
+    options.region = "ap-guangzhou";
+    options.endpoint = emulator_url;
+    options.rate_limit = TCR_RATE_LIMIT_OFF;
+    options.max_attempts = 1;
+    options.log_callback = collect_log;
+    options.log_user_data = &log_lines;
+    log_text[0] = '\0';
+    log_lines = 0;
+    CHECK(tcr_client_new(&options, &client, NULL) == TCR_OK);
+    emulator_post("/_emulator/fault?mode=echo-headers&count=1");
+    CHECK(tcr_modify_instance_token(client, &request, &response) == TCR_PROTOCOL);
+    CHECK(response.http_status == 502);
+    CHECK(contains(response.error_message, "Signature=[redacted]"));
+    CHECK(contains(response.error_message, "x-tc-token: [redacted]"));
+    CHECK(!contains(response.error_message, token) && !contains(log_text, token));
+    CHECK(contains(log_text, "status=TCR_PROTOCOL") && contains(log_text, "Signature=[redacted]"));
+    /* No run of 64 hex digits (a signature) anywhere. */
+    for (at = log_text; *at; at++) {
+        hex_run = ((*at >= '0' && *at <= '9') || (*at >= 'a' && *at <= 'f')) ? hex_run + 1 : 0;
+        if (hex_run > longest) longest = hex_run;
+    }
+    CHECK(longest < 64);
+    tcr_modify_instance_token_response_free(&response);
+    tcr_client_free(client);
+}
+
 static void test_free_functions_accept_null(void) {
     tcr_modify_instance_token_response zeroed = {0};
     tcr_client_free(NULL);
@@ -507,6 +592,8 @@ int main(void) {
     test_transport_failures();
     test_threads_share_one_client();
     test_resilience_options();
+    test_idle_connections();
+    test_echoed_secrets();
 
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
