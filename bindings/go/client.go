@@ -178,7 +178,12 @@ func milliseconds(field string, d time.Duration) (C.uint32_t, error) {
 	if d == 0 {
 		return 0, nil
 	}
-	ms := (d + time.Millisecond - 1) / time.Millisecond
+	// Rounded up without adding to d, which would overflow near the
+	// largest Duration and wrap to a negative, then small, uint32.
+	ms := d / time.Millisecond
+	if d%time.Millisecond != 0 {
+		ms++
+	}
 	if ms > math.MaxUint32 {
 		ms = math.MaxUint32 // libtcr rejects it with its own message
 	}

@@ -3,6 +3,7 @@ package tcr
 import (
 	"context"
 	"errors"
+	"math"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -149,6 +150,13 @@ func TestBadNewOptions(t *testing.T) {
 		{"missing CA bundle", func(o *Options) { o.CABundle = "/nonexistent/ca.pem" }, "ca_bundle"},
 		{"endpoint and regional", func(o *Options) { o.Endpoint = "h"; o.RegionalEndpoint = true }, "endpoint"},
 		{"connect timeout", func(o *Options) { o.ConnectTimeout = -time.Second }, "connect_timeout"},
+		// Durations whose milliseconds overflow must not wrap to a small,
+		// valid-looking number of milliseconds.
+		{"longest timeout", func(o *Options) { o.Timeout = time.Duration(math.MaxInt64) }, "timeout"},
+		{"longest connect timeout", func(o *Options) { o.ConnectTimeout = time.Duration(math.MaxInt64 - 500_000) }, "connect_timeout"},
+		{"timeout past uint32 ms", func(o *Options) { o.Timeout = (1 << 32) * time.Millisecond }, "timeout"},
+		{"infinite rate", func(o *Options) { o.RateLimit = Float64(math.Inf(1)) }, "rate_limit"},
+		{"NaN rate", func(o *Options) { o.RateLimit = Float64(math.NaN()) }, "rate_limit"},
 	}
 	for _, tc := range cases {
 		opts := good

@@ -103,6 +103,14 @@ def test_wrong_python_types_raise_type_error_before_c(emulator, client, args, kw
     (dict(language="fr-FR"), tcr.InvalidArgumentError, "language"),
     (dict(timeout=0), tcr.InvalidArgumentError, "timeout"),
     (dict(timeout=10**9), tcr.InvalidArgumentError, "timeout"),
+    # Values that overflow a conversion are invalid arguments, not OverflowError.
+    (dict(timeout=float("inf")), tcr.InvalidArgumentError, "timeout"),
+    (dict(connect_timeout=float("inf")), tcr.InvalidArgumentError, "connect_timeout"),
+    (dict(timeout=1e308), tcr.InvalidArgumentError, "timeout"),
+    (dict(timeout=10**400), tcr.InvalidArgumentError, "timeout"),
+    (dict(timeout=float("nan")), tcr.InvalidArgumentError, "timeout"),
+    (dict(rate_limit=float("inf")), tcr.InvalidArgumentError, "rate_limit"),
+    (dict(rate_limit=10**400), tcr.InvalidArgumentError, "rate_limit"),
 ])
 def test_bad_client_options(kwargs, error, field):
     options = dict(secret_id=SECRET_ID, secret_key=SECRET_KEY, region="ap-guangzhou")

@@ -99,6 +99,8 @@ def _rate(value: Union[int, float, None]) -> float:
         return _ffi.TCR_RATE_LIMIT_OFF
     if not value > 0:  # negative or NaN
         raise InvalidArgumentError(f"invalid argument rate_limit: must be 0 (off) or positive, got {value}")
+    if value > sys.float_info.max:  # inf, or an int no float can hold
+        raise InvalidArgumentError(f"invalid argument rate_limit: must be a finite number, got {value}")
     return float(value)
 
 
@@ -118,10 +120,15 @@ def _milliseconds(name: str, seconds: Union[int, float, None]) -> int:
         return 0
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
         raise TypeError(f"{name} must be a number of seconds, not {type(seconds).__name__}")
-    if math.isnan(seconds) or seconds <= 0:
+    if (isinstance(seconds, float) and math.isnan(seconds)) or seconds <= 0:
         raise InvalidArgumentError(f"invalid argument {name}: must be greater than zero")
-    # Above the C range libtcr rejects it with its own message.
-    return min(math.ceil(seconds * 1000), _UINT32_MAX)
+    if isinstance(seconds, float) and math.isinf(seconds):
+        raise InvalidArgumentError(f"invalid argument {name}: must be a finite number of seconds")
+    # Above the C range libtcr rejects it with its own message. Compared
+    # before multiplying: a huge int or float would overflow in math.ceil.
+    if seconds >= _UINT32_MAX / 1000:
+        return _UINT32_MAX
+    return math.ceil(seconds * 1000)
 
 
 class Client:

@@ -74,7 +74,7 @@ class ApiError(TcrError):
 
 
 class ProtocolError(TcrError):
-    """The reply had an unexpected HTTP status or was not the expected JSON."""
+    """The reply had an unexpected HTTP status, shape or size (over 1 MiB)."""
 
     status = _ffi.TCR_PROTOCOL
 
