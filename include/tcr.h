@@ -96,7 +96,8 @@ typedef enum tcr_status {
    */
   TCR_API_ERROR = 5,
   /*
-   The reply was not the expected JSON, or its HTTP status was not 200.
+   The reply's HTTP status was not 200, its body was not shaped as the
+   service documents it, or the body was over 1 MiB.
    */
   TCR_PROTOCOL = 6,
   /*

@@ -18,7 +18,8 @@ pub enum Error {
     Timeout(String),
     /// The service answered with `Response.Error`.
     Api(ApiError),
-    /// The reply was not the expected JSON, or the HTTP status was not 200.
+    /// The HTTP status was not 200, the body was not shaped as documented,
+    /// or it was larger than the cap.
     Protocol { http_status: u16, message: String },
     /// A bug: a panic was caught at the C boundary, or an invariant broke.
     Internal(String),

@@ -34,7 +34,8 @@ pub enum tcr_status {
     TCR_TIMEOUT = 4,
     /// The service answered with an error; see `error_code`.
     TCR_API_ERROR = 5,
-    /// The reply was not the expected JSON, or its HTTP status was not 200.
+    /// The reply's HTTP status was not 200, its body was not shaped as the
+    /// service documents it, or the body was over 1 MiB.
     TCR_PROTOCOL = 6,
     /// A bug in this library (a caught panic); please report it.
     TCR_INTERNAL = 7,
@@ -344,7 +345,7 @@ pub extern "C" fn tcr_status_description(status: c_int) -> *const c_char {
         3 => "network failure: the request was not delivered or the reply was not read\0",
         4 => "the call did not complete within its timeout\0",
         5 => "the service returned an error\0",
-        6 => "the reply was not the expected JSON or had an unexpected HTTP status\0",
+        6 => "the reply had an unexpected HTTP status, shape or size\0",
         7 => "internal error in libtcr\0",
         _ => "unknown status\0",
     };
