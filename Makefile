@@ -20,7 +20,7 @@ LINK_TCR   := -L$(RELEASE) -ltcr -Wl,-rpath,$(CURDIR)/$(RELEASE)
 DEMO_ID    := AKIDEMULATOR0000000000000000000000000
 DEMO_KEY   := EmulatorDemoSecretKey000000000000
 
-.PHONY: all build demo test check-fmt check-deps test-bad-input test-load test-sanitizers check-secrets test-rust test-c test-python py-lib python-install test-go test-sdk check-header check-vectors vectors venv bench bench-compare bench-sign bench-coldstart bench-growth bench-emulator bench-quick bench-retries clean
+.PHONY: all build install uninstall test-install check-abi abi-record demo test check-fmt check-deps test-bad-input test-load test-sanitizers check-secrets test-rust test-c test-python py-lib python-install test-go test-sdk check-header check-vectors vectors venv bench bench-compare bench-sign bench-coldstart bench-growth bench-emulator bench-quick bench-retries clean
 
 all: build build/modify_instance_token
 
@@ -28,6 +28,10 @@ all: build build/modify_instance_token
 # and regenerates include/tcr.h.
 build:
 	$(CARGO) build --release --features emulator
+	@# The SONAME link, so that programs linked in the tree (-ltcr) find
+	@# libtcr.so under the name they recorded.
+	@soname=$$(readelf -d $(LIB_SO) | sed -n 's/.*Library soname: \[\(.*\)\].*/\1/p'); \
+	  [ -n "$$soname" ] && ln -sf libtcr.so $(RELEASE)/$$soname
 
 $(LIB_SO) $(EMULATOR): build
 
@@ -85,7 +89,7 @@ demo: py-lib build/modify_instance_token
 	    t=s[\"registries\"][\"tcr-12345\"][\"2ab3af0d-893d-423f-91b1-27713566f95f\"]; \
 	    print(\"enabled=%s desc=%r\" % (t[\"enabled\"], t[\"desc\"]))" $$TCR_EMULATOR_URL'
 
-test: check-fmt check-deps test-rust check-header test-c test-bad-input test-load test-sanitizers check-secrets test-sdk check-vectors test-python test-go
+test: check-fmt check-deps test-rust check-header check-abi test-c test-install test-bad-input test-load test-sanitizers check-secrets test-sdk check-vectors test-python test-go
 	@echo "make test: all suites passed"
 
 test-rust: build
@@ -248,6 +252,29 @@ bench-retries: build
 
 bench-emulator: build
 	$(CARGO) bench --features emulator --bench emulator_throughput
+
+# Installing, the way a C or C++ user does; PREFIX must be absolute.
+PREFIX ?= /usr/local
+install: build
+	packaging/install.sh install $(PREFIX) $(RELEASE)
+
+uninstall:
+	packaging/install.sh uninstall $(PREFIX)
+
+# The ABI (exports, prototypes, constants, struct layouts) against the
+# committed record abi/tcr.abi, and the guard's own test. A change needs the
+# version bump that changes the SONAME; then `make abi-record`.
+check-abi: build
+	python3 tests/abi/abi.py check
+	tests/abi/test_guard.sh
+
+abi-record: build
+	python3 tests/abi/abi.py record
+
+# make install into a temporary prefix, then pkg-config and CMake consumers
+# built outside the checkout, each run against the emulator.
+test-install: build
+	tests/with-emulator.sh -- tests/install/test_install.sh
 
 clean:
 	$(CARGO) clean

@@ -22,6 +22,18 @@ fn main() {
          #define TCR_VERSION_PATCH {patch}\n\
          #define TCR_VERSION_STRING \"{major}.{minor}.{patch}\"\n"
     ));
+    println!("cargo:rerun-if-env-changed=CARGO_CFG_TARGET_OS");
+    if env("CARGO_CFG_TARGET_OS") == "linux" {
+        // The SONAME names the ABI a program was linked against, with
+        // cargo-c's rule: 0.x releases may break it at each minor version,
+        // later ones at each major version.
+        let soname = if major == "0" {
+            format!("libtcr.so.0.{minor}")
+        } else {
+            format!("libtcr.so.{major}")
+        };
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,{soname}");
+    }
     let bindings = match cbindgen::Builder::new()
         // Only src/ffi.rs is the C surface; other modules' public items
         // (Rust-only constants, types) must not leak into the header.
