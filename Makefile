@@ -11,6 +11,8 @@ CXX        ?= c++
 PYTHON     ?= python3
 RELEASE    := target/release
 LIB_SO     := $(RELEASE)/libtcr.so
+GO_DIR     := bindings/go
+GO_LIB     := $(GO_DIR)/lib/linux_amd64/libtcr.a
 EMULATOR   := $(RELEASE)/tcr-emulator
 VENV       := .venv
 VENV_PY    := $(VENV)/bin/python
@@ -32,6 +34,10 @@ build:
 	@# libtcr.so under the name they recorded.
 	@soname=$$(readelf -d $(LIB_SO) | sed -n 's/.*Library soname: \[\(.*\)\].*/\1/p'); \
 	  [ -n "$$soname" ] && ln -sf libtcr.so $(RELEASE)/$$soname
+	@# What the Go module needs inside its own directory: the header, and
+	@# libtcr.a without bitcode or debug info (ignored by git; see "Releasing").
+	@cmp -s include/tcr.h $(GO_DIR)/include/tcr.h || cp include/tcr.h $(GO_DIR)/include/tcr.h
+	@[ $(GO_LIB) -nt $(RELEASE)/libtcr.a ] || packaging/lean-staticlib.sh $(RELEASE)/libtcr.a $(GO_LIB)
 
 $(LIB_SO) $(EMULATOR): build
 
@@ -106,9 +112,11 @@ check-deps:
 	  echo "OpenSSL crept into the dependency tree" >&2; exit 1; fi
 	@echo "check-deps: no OpenSSL in cargo tree"
 
-# Fails when the build changed the committed header.
+# Fails when the build changed the committed header (or its copy in the Go
+# module), or when the Go module's copies differ from the originals.
 check-header: build
-	@git diff --exit-code --stat -- include/tcr.h || { echo "include/tcr.h is out of date: commit the regenerated header" >&2; exit 1; }
+	@git diff --exit-code --stat -- include/tcr.h $(GO_DIR)/include/tcr.h || { echo "include/tcr.h is out of date: commit the regenerated header" >&2; exit 1; }
+	@cmp include/tcr.h $(GO_DIR)/include/tcr.h && cmp LICENSE $(GO_DIR)/LICENSE
 
 test-c: build build/test_tcr build/header_cpp build/modify_instance_token build/modify_instance_token_static
 	build/header_cpp
@@ -172,9 +180,11 @@ python-install: py-lib $(VENV_PY)
 test-python: python-install
 	TCR_EMULATOR=$(CURDIR)/$(EMULATOR) $(VENV_PY) -m pytest -q -p no:cacheprovider bindings/python/tests
 
-# The Go binding: vet, tests (with the official Go SDK cross-check), again
-# with GOGC=1 and under the race detector; a test binary must not need
-# libtcr.so (static link); and the tests once more linked to libtcr.so.
+# The Go binding: vet, tests, again with GOGC=1 and under the race detector;
+# a test binary must not need libtcr.so (static link); the tests once more
+# linked to libtcr.so; the official Go SDK cross-check (its own module, so
+# that the binding's requires nothing); and the module directory copied
+# elsewhere, built through a replace, as a download would be.
 GO_TEST_ENV := TCR_EMULATOR=$(CURDIR)/$(EMULATOR)
 test-go: build
 	cd bindings/go && go vet ./...
@@ -185,6 +195,8 @@ test-go: build
 	cd bindings/go && go test -c -o ../../build/tcr-go.test .
 	@! ldd build/tcr-go.test | grep -q libtcr || { echo "the Go binding needs libtcr.so at run time" >&2; exit 1; }
 	cd bindings/go && $(GO_TEST_ENV) go test -tags tcr_shared -count=1 ./...
+	cd tests/gosdk && go vet ./... && $(GO_TEST_ENV) go test -count=1 ./...
+	tests/with-emulator.sh -- tests/gomodule/test_module.sh
 
 # The official Python SDK against the emulator.
 test-sdk: build $(VENV_PY)
@@ -235,8 +247,8 @@ bench-sign: build
 bench-coldstart: py-lib build/modify_instance_token $(VENV_PY)
 	@command -v hyperfine >/dev/null 2>&1 && [ -x /usr/bin/time ] || \
 	  { apt-get update -qq && apt-get install -y -qq hyperfine time >/dev/null; }
-	cd bindings/go && go build -o ../../build/go-wrapper-once ./internal/benchcmd/wrapperonce && \
-	  go build -o ../../build/go-sdk-once ./internal/benchcmd/sdkonce
+	cd bindings/go && go build -o ../../build/go-wrapper-once ./internal/benchcmd/wrapperonce
+	cd tests/gosdk && go build -o ../../build/go-sdk-once ./sdkonce
 	TCR_VENV_PYTHON=$(CURDIR)/$(VENV_PY) benches/coldstart.sh
 
 # calls/s and RSS at 1k, 10k and 100k calls in one process.

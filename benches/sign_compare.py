@@ -88,7 +88,7 @@ def seconds(text):
 
 
 def go_sdk():
-    go_dir = ROOT / "bindings" / "go"
+    go_dir = ROOT / "tests" / "gosdk"
     with tempfile.TemporaryDirectory() as tmp:
         prof, test = Path(tmp) / "cpu.prof", Path(tmp) / "go.test"
         # TestMain needs an emulator URL only to skip starting one; nothing is sent.

@@ -61,11 +61,7 @@ install -m 644 include/tcr.h "$dest/include/tcr.h"
 install -m 755 "$release/libtcr.so" "$dest/lib/$realname"
 ln -sfn "$realname" "$dest/lib/$soname"
 ln -sfn "$soname" "$dest/lib/libtcr.so"
-# cargo keeps LLVM bitcode in the objects of a staticlib built with LTO;
-# a C linker never reads it. Drop it and the debug info.
-cp "$release/libtcr.a" "$scratch/libtcr.a"
-objcopy --remove-section=.llvmbc --remove-section=.llvmcmd "$scratch/libtcr.a"
-strip --strip-debug "$scratch/libtcr.a"
+packaging/lean-staticlib.sh "$release/libtcr.a" "$scratch/libtcr.a"
 install -m 644 "$scratch/libtcr.a" "$dest/lib/libtcr.a"
 
 fill() {

@@ -49,7 +49,7 @@ def result_line(text):
 def go_bench(name, calls):
     def runner(env):
         text = run(["go", "test", "-count=1", "-run", "^$", "-bench", f"^{name}$", "-benchtime", f"{calls}x", "."],
-                   env, cwd=ROOT / "bindings" / "go")
+                   env, cwd=ROOT / "tests" / "gosdk")
         for line in text.splitlines():
             if line.startswith(name):
                 fields = line.split()

@@ -192,6 +192,9 @@ func milliseconds(field string, d time.Duration) (C.uint32_t, error) {
 
 // NewClient checks opts and creates a client; nothing is sent.
 func NewClient(opts Options) (*Client, error) {
+	if versionErr != nil {
+		return nil, versionErr
+	}
 	var s cStrings
 	defer s.free()
 	var o C.tcr_client_options

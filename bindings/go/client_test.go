@@ -23,9 +23,9 @@ func TestSeedExamplesChangeTheState(t *testing.T) {
 		req  ModifyInstanceTokenRequest
 		want tokenState
 	}{
-		{ModifyInstanceTokenRequest{Enable: Bool(false)}, tokenState{false, state(t).Desc}},
-		{ModifyInstanceTokenRequest{Enable: Bool(true)}, tokenState{true, state(t).Desc}},
-		{ModifyInstanceTokenRequest{Desc: String("aaa"), ModifyFlag: Int64(1)}, tokenState{true, "aaa"}},
+		{ModifyInstanceTokenRequest{Enable: Bool(false)}, tokenState{Enabled: false, Desc: state(t).Desc}},
+		{ModifyInstanceTokenRequest{Enable: Bool(true)}, tokenState{Enabled: true, Desc: state(t).Desc}},
+		{ModifyInstanceTokenRequest{Desc: String("aaa"), ModifyFlag: Int64(1)}, tokenState{Enabled: true, Desc: "aaa"}},
 	}
 	for i, step := range steps {
 		resp, err := modify(t, c, step.req)

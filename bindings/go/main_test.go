@@ -1,16 +1,13 @@
 package tcr
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/tcr-ffi/tcr/bindings/go/tcrtest"
 )
 
 const (
@@ -23,114 +20,99 @@ const (
 	testToken     = "2ab3af0d-893d-423f-91b1-27713566f95f"
 )
 
-// emulatorURL is the base URL of the tcr-emulator that TestMain starts.
-var emulatorURL string
+// emulator is the tcr-emulator that TestMain starts; emulatorURL its URL.
+var (
+	emulator    *tcrtest.Emulator
+	emulatorURL string
+)
 
-// startEmulator runs a tcr-emulator with the test keys and token plus
-// extra flags, and returns its URL and a function that stops it.
-func startEmulator(extra ...string) (string, func(), error) {
+// emulatorArgs are the test keys and token, plus extra flags.
+func emulatorArgs(extra ...string) []string {
+	return append([]string{
+		"--key", testSecretID + ":" + testSecretKey,
+		"--key", tempSecretID + ":" + tempSecretKey + ":" + tempToken,
+		"--token", testRegistry + ":" + testToken + ":on", "--rate", "0"}, extra...)
+}
+
+// startEmulator runs a tcr-emulator ($TCR_EMULATOR, else the one make build
+// made) with the test keys and token plus extra flags.
+func startEmulator(extra ...string) (*tcrtest.Emulator, error) {
 	binary := os.Getenv("TCR_EMULATOR")
 	if binary == "" {
 		binary = filepath.Join("..", "..", "target", "release", "tcr-emulator")
 	}
-	args := append([]string{
-		"--key", testSecretID + ":" + testSecretKey,
-		"--key", tempSecretID + ":" + tempSecretKey + ":" + tempToken,
-		"--token", testRegistry + ":" + testToken + ":on", "--rate", "0"}, extra...)
-	cmd := exec.Command(binary, args...)
-	stdout, err := cmd.StdoutPipe()
-	if err == nil {
-		err = cmd.Start()
-	}
-	if err != nil {
-		return "", nil, fmt.Errorf("cannot start %s: %v (run make build first)", binary, err)
-	}
-	stop := func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	}
-	line, _ := bufio.NewReader(stdout).ReadString('\n')
-	url := strings.TrimSpace(line)
-	if !strings.HasPrefix(url, "http") {
-		stop()
-		return "", nil, fmt.Errorf("tcr-emulator printed %q", line)
-	}
-	return url, stop, nil
+	return tcrtest.Start(binary, emulatorArgs(extra...)...)
 }
 
 // TestMain starts an emulator, unless TCR_BENCH_EMULATOR_URL names one
 // already running (make bench measures every client against one server).
 func TestMain(m *testing.M) {
 	if url := os.Getenv("TCR_BENCH_EMULATOR_URL"); url != "" {
-		emulatorURL = url
+		emulator, emulatorURL = tcrtest.Attach(url), url
 		os.Exit(m.Run())
 	}
-	url, stop, err := startEmulator()
+	emu, err := startEmulator()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
+		fmt.Fprintln(os.Stderr, err, "(run make build first)")
 		os.Exit(2)
 	}
-	emulatorURL = url
+	emulator, emulatorURL = emu, emu.URL
 	code := m.Run()
-	stop()
+	emu.Stop()
 	os.Exit(code)
 }
 
+// control is tcrtest's Control, failing the test on any error (including a
+// reply other than 200, such as a fault the emulator refused).
 func control(t testing.TB, method, path string, into any) {
 	t.Helper()
-	req, _ := http.NewRequest(method, emulatorURL+path, nil)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	if into != nil {
-		if err := json.NewDecoder(resp.Body).Decode(into); err != nil {
-			t.Fatalf("%s %s: %v", method, path, err)
-		}
+	if err := emulator.Control(method, path, into); err != nil {
+		t.Fatal(err)
 	}
 }
 
-type tokenState struct {
-	Enabled bool   `json:"enabled"`
-	Desc    string `json:"desc"`
-}
+type tokenState = tcrtest.TokenState
 
 func state(t testing.TB) tokenState {
-	var s struct {
-		Registries map[string]map[string]tokenState `json:"registries"`
+	t.Helper()
+	s, err := emulator.Token(testRegistry, testToken)
+	if err != nil {
+		t.Fatal(err)
 	}
-	control(t, "GET", "/_emulator/state", &s)
-	return s.Registries[testRegistry][testToken]
+	return s
+}
+
+func stats(t testing.TB) tcrtest.Stats {
+	t.Helper()
+	s, err := emulator.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 func requestCount(t testing.TB) int {
-	var s struct {
-		Requests int `json:"requests"`
-	}
-	control(t, "GET", "/_emulator/stats", &s)
-	return s.Requests
+	t.Helper()
+	return stats(t).Requests
 }
 
-type seenRequest struct {
-	Headers map[string]string `json:"headers"`
-	Body    string            `json:"body"`
-	Code    string            `json:"code"`
-}
-
-func lastRequest(t testing.TB) seenRequest {
-	var s struct {
-		Requests []seenRequest `json:"requests"`
+func lastRequest(t testing.TB) tcrtest.Request {
+	t.Helper()
+	seen, err := emulator.Requests()
+	if err != nil {
+		t.Fatal(err)
 	}
-	control(t, "GET", "/_emulator/requests", &s)
-	if len(s.Requests) == 0 {
+	if len(seen) == 0 {
 		t.Fatal("the emulator saw no request")
 	}
-	return s.Requests[len(s.Requests)-1]
+	return seen[len(seen)-1]
 }
 
 func fault(t testing.TB, query string) {
-	control(t, "POST", "/_emulator/fault?"+query, nil)
+	t.Helper()
+	if err := emulator.Fault(query); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func newTestClient(t testing.TB, opts Options) *Client {

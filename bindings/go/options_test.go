@@ -110,11 +110,12 @@ func TestLogFuncGetsLinesWithoutSecrets(t *testing.T) {
 
 func TestHTTPSWithCABundle(t *testing.T) {
 	ca := filepath.Join(t.TempDir(), "ca.pem")
-	url, stop, err := startEmulator("--tls-cert", ca)
+	emu, err := startEmulator("--tls-cert", ca)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer stop()
+	defer emu.Stop()
+	url := emu.URL
 	c, err := NewClient(Options{SecretID: testSecretID, SecretKey: testSecretKey, Region: "ap-guangzhou",
 		Endpoint: url, CABundle: ca, RateLimit: Float64(0)})
 	if err != nil {

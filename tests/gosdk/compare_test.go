@@ -1,4 +1,4 @@
-package tcr
+package gosdk
 
 // Side-by-side benchmarks of this wrapper and the official Go SDK against the
 // same emulator (`make bench` passes TCR_BENCH_EMULATOR_URL). Each reports
@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	tcr "github.com/tcr-ffi/tcr/bindings/go"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 	sdk "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/tcr/v20190924"
@@ -45,13 +46,13 @@ func runSplit(b *testing.B, workers int, call func() error) {
 }
 
 func benchWrapper(b *testing.B, workers int) {
-	c, err := NewClient(Options{SecretID: benchID, SecretKey: benchKey, Region: "ap-guangzhou",
-		Endpoint: emulatorURL, RateLimit: Float64(0)})
+	c, err := tcr.NewClient(tcr.Options{SecretID: benchID, SecretKey: benchKey, Region: "ap-guangzhou",
+		Endpoint: emulator.URL, RateLimit: tcr.Float64(0)})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer c.Close()
-	req := &ModifyInstanceTokenRequest{RegistryId: testRegistry, TokenId: testToken, Enable: Bool(true)}
+	req := &tcr.ModifyInstanceTokenRequest{RegistryId: testRegistry, TokenId: testToken, Enable: tcr.Bool(true)}
 	runSplit(b, workers, func() error {
 		_, err := c.ModifyInstanceToken(context.Background(), req)
 		return err
@@ -67,7 +68,7 @@ func officialRequest() *sdk.ModifyInstanceTokenRequest {
 
 func benchOfficial(b *testing.B, workers int) {
 	cpf := profile.NewClientProfile()
-	cpf.HttpProfile.Endpoint = strings.TrimPrefix(emulatorURL, "http://")
+	cpf.HttpProfile.Endpoint = strings.TrimPrefix(emulator.URL, "http://")
 	cpf.HttpProfile.Scheme = "http"
 	c, err := sdk.NewClient(common.NewCredential(benchID, benchKey), "ap-guangzhou", cpf)
 	if err != nil {

@@ -1,4 +1,4 @@
-package tcr
+package gosdk
 
 // A cross-check with the official Tencent Cloud Go SDK: the emulator accepts
 // its requests, and for the service document's three examples its JSON
@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	tcr "github.com/tcr-ffi/tcr/bindings/go"
+	"github.com/tcr-ffi/tcr/bindings/go/tcrtest"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 	sdk "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/tcr/v20190924"
@@ -21,7 +23,7 @@ var ignoredHeaders = map[string]bool{
 	"x-tc-timestamp": true, "x-tc-requestclient": true, "x-tc-traceid": true, "authorization": true,
 }
 
-func comparedHeaders(seen seenRequest) map[string]string {
+func comparedHeaders(seen tcrtest.Request) map[string]string {
 	out := map[string]string{}
 	for name, value := range seen.Headers {
 		if (strings.HasPrefix(name, "x-tc-") || name == "content-type" || name == "host") && !ignoredHeaders[name] {
@@ -46,22 +48,22 @@ func TestSameRequestsAsTheOfficialGoSDK(t *testing.T) {
 	examples := []struct {
 		name string
 		sdk  func(*sdk.ModifyInstanceTokenRequest)
-		ours ModifyInstanceTokenRequest
+		ours tcr.ModifyInstanceTokenRequest
 	}{
 		{"enable", func(r *sdk.ModifyInstanceTokenRequest) { r.Enable = common.BoolPtr(true) },
-			ModifyInstanceTokenRequest{Enable: Bool(true)}},
+			tcr.ModifyInstanceTokenRequest{Enable: tcr.Bool(true)}},
 		{"disable", func(r *sdk.ModifyInstanceTokenRequest) { r.Enable = common.BoolPtr(false) },
-			ModifyInstanceTokenRequest{Enable: Bool(false)}},
+			tcr.ModifyInstanceTokenRequest{Enable: tcr.Bool(false)}},
 		{"description", func(r *sdk.ModifyInstanceTokenRequest) {
 			r.Desc = common.StringPtr("aaa")
 			r.ModifyFlag = common.Int64Ptr(1)
-		}, ModifyInstanceTokenRequest{Desc: String("aaa"), ModifyFlag: Int64(1)}},
+		}, tcr.ModifyInstanceTokenRequest{Desc: tcr.String("aaa"), ModifyFlag: tcr.Int64(1)}},
 	}
 	keys := []struct{ id, key, token string }{{testSecretID, testSecretKey, ""}, {tempSecretID, tempSecretKey, tempToken}}
 	for _, k := range keys {
 		for _, ex := range examples {
 			cpf := profile.NewClientProfile()
-			cpf.HttpProfile.Endpoint = strings.TrimPrefix(emulatorURL, "http://")
+			cpf.HttpProfile.Endpoint = strings.TrimPrefix(emulator.URL, "http://")
 			cpf.HttpProfile.Scheme = "http"
 			official, err := sdk.NewClient(common.NewTokenCredential(k.id, k.key, k.token), "ap-guangzhou", cpf)
 			if err != nil {
@@ -76,8 +78,8 @@ func TestSameRequestsAsTheOfficialGoSDK(t *testing.T) {
 			theirs := lastRequest(t)
 
 			// The SDK's profile sends X-TC-Language zh-CN by default; say the same.
-			c := newTestClient(t, Options{SecretID: k.id, SecretKey: k.key, SessionToken: k.token, Language: cpf.Language})
-			if _, err := modify(t, c, ex.ours); err != nil {
+			c := newClient(t, tcr.Options{SecretID: k.id, SecretKey: k.key, SessionToken: k.token, Language: cpf.Language})
+			if _, err := modify(c, ex.ours); err != nil {
 				t.Fatalf("%s: %v", ex.name, err)
 			}
 			ours := lastRequest(t)
