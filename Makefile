@@ -22,7 +22,7 @@ LINK_TCR   := -L$(RELEASE) -ltcr -Wl,-rpath,$(CURDIR)/$(RELEASE)
 DEMO_ID    := AKIDEMULATOR0000000000000000000000000
 DEMO_KEY   := EmulatorDemoSecretKey000000000000
 
-.PHONY: all build install uninstall test-install check-abi abi-record demo test check-fmt check-deps test-bad-input test-load test-sanitizers check-secrets test-rust test-c test-python py-lib python-install test-go test-sdk check-header check-vectors vectors venv bench bench-compare bench-sign bench-coldstart bench-growth bench-emulator bench-quick bench-retries clean
+.PHONY: all build install uninstall test-install check-abi abi-record demo test check-fmt check-deps test-bad-input test-load test-sanitizers check-secrets test-rust test-c test-python test-wheel python-install test-go test-sdk check-header check-vectors vectors venv bench bench-compare bench-sign bench-coldstart bench-growth bench-emulator bench-quick bench-retries clean
 
 all: build build/modify_instance_token
 
@@ -76,7 +76,7 @@ build/header_cpp: tests/c/header_cpp.cpp include/tcr.h | build
 
 # The three examples of the service document against a local emulator, from
 # C (the example tool), then Python and Go; then the token's final state.
-demo: py-lib build/modify_instance_token
+demo: build build/modify_instance_token
 	@tests/with-emulator.sh -- sh -c '\
 	  set -e; \
 	  export TENCENTCLOUD_SECRET_ID=$(DEMO_ID) TENCENTCLOUD_SECRET_KEY=$(DEMO_KEY) TENCENTCLOUD_REGION=ap-guangzhou; \
@@ -95,7 +95,7 @@ demo: py-lib build/modify_instance_token
 	    t=s[\"registries\"][\"tcr-12345\"][\"2ab3af0d-893d-423f-91b1-27713566f95f\"]; \
 	    print(\"enabled=%s desc=%r\" % (t[\"enabled\"], t[\"desc\"]))" $$TCR_EMULATOR_URL'
 
-test: check-fmt check-deps test-rust check-header check-abi test-c test-install test-bad-input test-load test-sanitizers check-secrets test-sdk check-vectors test-python test-go
+test: check-fmt check-deps test-rust check-header check-abi test-c test-install test-bad-input test-load test-sanitizers check-secrets test-sdk check-vectors test-python test-wheel test-go
 	@echo "make test: all suites passed"
 
 test-rust: build
@@ -116,7 +116,7 @@ check-deps:
 # module), or when the Go module's copies differ from the originals.
 check-header: build
 	@git diff --exit-code --stat -- include/tcr.h $(GO_DIR)/include/tcr.h || { echo "include/tcr.h is out of date: commit the regenerated header" >&2; exit 1; }
-	@cmp include/tcr.h $(GO_DIR)/include/tcr.h && cmp LICENSE $(GO_DIR)/LICENSE
+	@cmp include/tcr.h $(GO_DIR)/include/tcr.h && cmp LICENSE $(GO_DIR)/LICENSE && cmp LICENSE bindings/python/LICENSE
 
 test-c: build build/test_tcr build/header_cpp build/modify_instance_token build/modify_instance_token_static
 	build/header_cpp
@@ -159,23 +159,26 @@ check-secrets: build build/test_tcr
 	  echo "check-secrets: no secret in $$(echo "$$out" | wc -l) lines of output"
 
 # A virtualenv with the official Python SDK, pinned.
-$(VENV_PY): tests/requirements-sdk.txt
+$(VENV_PY): tests/requirements-sdk.txt tests/requirements-packaging.txt
 	$(PYTHON) -m venv $(VENV)
-	$(VENV_PY) -m pip install --quiet --disable-pip-version-check -r tests/requirements-sdk.txt
+	$(VENV_PY) -m pip install --quiet --disable-pip-version-check -r tests/requirements-sdk.txt -r tests/requirements-packaging.txt
 	@touch $(VENV_PY)
 
 venv: $(VENV_PY)
 
-# The Python package, installed into the venv with a copy of libtcr inside it.
-# The copy is refreshed by every target that imports the package from
-# bindings/python/src (it is found before target/release), so none of them
-# can load a libtcr older than this build.
-PY_PKG_LIB := bindings/python/src/tcr/libtcr.so
-py-lib: build
-	cp $(LIB_SO) $(PY_PKG_LIB)
+# The Python package installed into the venv as a user installs it: pip
+# runs setup.py, which has cargo build libtcr (here with the features of
+# this build, so cargo finds it up to date) and puts it in the package.
+# Targets that import the package from bindings/python/src load
+# target/release/libtcr.so, this build's.
+PIP_BUILD_ENV := TCR_CARGO_FEATURES=emulator
+python-install: build $(VENV_PY)
+	$(PIP_BUILD_ENV) $(VENV_PY) -m pip install --quiet --disable-pip-version-check --no-deps --force-reinstall ./bindings/python
 
-python-install: py-lib $(VENV_PY)
-	$(VENV_PY) -m pip install --quiet --disable-pip-version-check --no-deps --force-reinstall ./bindings/python
+# A platform wheel from pip wheel, installed alone in a fresh venv and used
+# from outside the checkout (tests/wheel/test_wheel.sh).
+test-wheel: build $(VENV_PY)
+	$(PIP_BUILD_ENV) PYTHON=$(CURDIR)/$(VENV_PY) tests/with-emulator.sh -- tests/wheel/test_wheel.sh
 
 test-python: python-install
 	TCR_EMULATOR=$(CURDIR)/$(EMULATOR) $(VENV_PY) -m pytest -q -p no:cacheprovider bindings/python/tests
@@ -216,7 +219,7 @@ build/bench_calls: benches/quick/calls.c tests/c/demo.h include/tcr.h | build
 	@mkdir -p build
 	$(CC) -std=c99 $(CWARN) -O2 -Iinclude -Itests/c $< -o $@ $(LINK_TCR)
 
-bench-quick: py-lib build/bench_calls
+bench-quick: build build/bench_calls
 	tests/with-emulator.sh --rate 0 -- sh -c '\
 	  build/bench_calls 5000; \
 	  PYTHONPATH=bindings/python/src $(PYTHON) benches/quick/calls.py 5000; \
@@ -231,7 +234,7 @@ build/bench_c_client: benches/compare/c_client.c tests/c/demo.h include/tcr.h | 
 # signature, cold start, growth.
 bench: bench-compare bench-sign bench-coldstart bench-growth
 
-bench-compare: py-lib build/bench_c_client $(VENV_PY)
+bench-compare: build build/bench_c_client $(VENV_PY)
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || \
 	  echo "bench: wrk could not be installed; its rows are left out"
 	TCR_EMULATOR=$(CURDIR)/$(EMULATOR) TCR_VENV_PYTHON=$(CURDIR)/$(VENV_PY) $(PYTHON) benches/compare/compare.py 3
@@ -244,7 +247,7 @@ bench-sign: build
 	$(PYTHON) benches/sign_compare.py
 
 # Cold start and peak RSS of one-call processes (installs hyperfine and time).
-bench-coldstart: py-lib build/modify_instance_token $(VENV_PY)
+bench-coldstart: build build/modify_instance_token $(VENV_PY)
 	@command -v hyperfine >/dev/null 2>&1 && [ -x /usr/bin/time ] || \
 	  { apt-get update -qq && apt-get install -y -qq hyperfine time >/dev/null; }
 	cd bindings/go && go build -o ../../build/go-wrapper-once ./internal/benchcmd/wrapperonce
@@ -290,4 +293,4 @@ test-install: build
 
 clean:
 	$(CARGO) clean
-	rm -rf build $(VENV)
+	rm -rf build $(VENV) bindings/python/build $(GO_DIR)/lib

@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from conftest import ROOT
+import tcr
 from tcr import _ffi
 
 HEADER = ROOT / "include" / "tcr.h"
@@ -79,3 +80,29 @@ def test_a_missing_library_error_names_every_place_searched(tmp_path):
 def pathlib_of(module_file):
     import pathlib
     return pathlib.Path(module_file).resolve().parent
+
+
+def test_the_package_wants_the_version_of_the_header_and_of_its_own_metadata():
+    header = (ROOT / "include" / "tcr.h").read_text()
+    major = int(re.search(r"#define TCR_VERSION_MAJOR (\d+)", header).group(1))
+    minor = int(re.search(r"#define TCR_VERSION_MINOR (\d+)", header).group(1))
+    assert _ffi.LIBRARY_ABI == (major, minor)
+    pyproject = (ROOT / "bindings" / "python" / "pyproject.toml").read_text()
+    version = re.search(r'^version = "(\d+)\.(\d+)\.\d+"', pyproject, flags=re.M)
+    assert (int(version.group(1)), int(version.group(2))) == _ffi.LIBRARY_ABI
+    assert tcr.__version__.split(".")[:2] == [str(major), str(minor)]
+    assert tcr.library_version().split(".")[:2] == [str(major), str(minor)]
+
+
+def test_a_library_of_another_minor_version_is_refused_naming_both_and_its_path(tmp_path):
+    # A stand-in libtcr whose tcr_version says 0.2.0.
+    source = tmp_path / "fake.c"
+    source.write_text('const char *tcr_version(void) { return "0.2.0"; }\n')
+    fake = tmp_path / "libtcr.so"
+    subprocess.run(["cc", "-shared", "-fPIC", "-o", str(fake), str(source)], check=True)
+    env = dict(os.environ, TCR_LIBRARY=str(fake))
+    result = subprocess.run([sys.executable, "-c", "import tcr"], env=env, capture_output=True, text=True,
+                            cwd=str(tmp_path))
+    assert result.returncode != 0
+    assert "LibraryVersionError" in result.stderr
+    assert "libtcr 0.2.0" in result.stderr and "0.1.x" in result.stderr and str(fake) in result.stderr

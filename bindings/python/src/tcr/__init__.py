@@ -9,7 +9,7 @@
 The signer, validation and HTTP are libtcr's, shared with the C and Go APIs.
 """
 from ._client import Client, ModifyInstanceTokenResult
-from ._ffi import LibraryNotFoundError
+from ._ffi import LibraryNotFoundError, LibraryVersionError
 from .errors import (
     ApiError,
     ClientClosedError,
@@ -39,6 +39,7 @@ __all__ = [
     "InternalError",
     "InvalidArgumentError",
     "LibraryNotFoundError",
+    "LibraryVersionError",
     "ModifyInstanceTokenResult",
     "NetworkError",
     "ProtocolError",

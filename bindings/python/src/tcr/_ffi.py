@@ -7,13 +7,24 @@ function the header declares is declared here, so this view cannot drift.
 import ctypes
 import os
 import sys
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 _LIBRARY_FILE = "libtcr.dylib" if sys.platform == "darwin" else "libtcr.so"
 
 
 class LibraryNotFoundError(ImportError):
     """libtcr could not be loaded from any of the places searched."""
+
+
+class LibraryVersionError(ImportError):
+    """The libtcr found is of another major.minor version (another ABI) than
+    this package was written for."""
+
+
+# The libtcr this package was written for: the loaded library must have the
+# same major.minor, its ABI as the SONAME counts it (a test checks this
+# against include/tcr.h and the package version).
+LIBRARY_ABI = (0, 1)
 
 
 # void (*tcr_log_callback)(void *user_data, int level, const char *line)
@@ -115,14 +126,15 @@ def _candidates() -> List[str]:
     return places
 
 
-def _load() -> ctypes.CDLL:
+def _load() -> Tuple[ctypes.CDLL, str]:
+    """The library and the path it was loaded from."""
     tried = []
     for path in _candidates():
         if not os.path.exists(path):
             tried.append(f"{path} (not found)")
             continue
         try:
-            return ctypes.CDLL(path)
+            return ctypes.CDLL(path), path
         except OSError as error:
             tried.append(f"{path} ({error})")
     from ctypes import util as ctypes_util  # only for this last resort: it costs milliseconds at import
@@ -130,7 +142,7 @@ def _load() -> ctypes.CDLL:
     system = ctypes_util.find_library("tcr")
     if system:
         try:
-            return ctypes.CDLL(system)
+            return ctypes.CDLL(system), system
         except OSError as error:
             tried.append(f"system loader: {system} ({error})")
     else:
@@ -161,7 +173,19 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
     return lib
 
 
-lib = _declare(_load())
+def _check_version(library: ctypes.CDLL, path: str) -> None:
+    version = library.tcr_version
+    version.argtypes, version.restype = [], ctypes.c_char_p
+    have = (version() or b"?").decode("ascii", errors="replace")
+    if have.split(".")[:2] != [str(part) for part in LIBRARY_ABI]:
+        raise LibraryVersionError(
+            f"libtcr {have} (loaded from {path}) does not match this package, written for libtcr "
+            f"{LIBRARY_ABI[0]}.{LIBRARY_ABI[1]}.x")
+
+
+_library, library_path = _load()
+_check_version(_library, library_path)
+lib = _declare(_library)
 
 
 def take_string(pointer: Optional[int]) -> Optional[str]:
