@@ -22,7 +22,7 @@ LINK_TCR   := -L$(RELEASE) -ltcr -Wl,-rpath,$(CURDIR)/$(RELEASE)
 DEMO_ID    := AKIDEMULATOR0000000000000000000000000
 DEMO_KEY   := EmulatorDemoSecretKey000000000000
 
-.PHONY: all build install uninstall test-install check-abi abi-record demo test check-fmt check-deps test-bad-input test-load test-sanitizers check-secrets test-rust test-c test-python test-wheel python-install test-go test-sdk check-header check-vectors vectors venv bench bench-compare bench-sign bench-coldstart bench-growth bench-emulator bench-quick bench-retries clean
+.PHONY: all build install uninstall test-install check-abi abi-record demo test check-fmt check-deps test-bad-input test-load test-sanitizers check-secrets test-rust test-c test-python test-wheel dist test-dist python-install test-go test-sdk check-header check-vectors vectors venv bench bench-compare bench-sign bench-coldstart bench-growth bench-emulator bench-quick bench-retries clean
 
 all: build build/modify_instance_token
 
@@ -95,7 +95,7 @@ demo: build build/modify_instance_token
 	    t=s[\"registries\"][\"tcr-12345\"][\"2ab3af0d-893d-423f-91b1-27713566f95f\"]; \
 	    print(\"enabled=%s desc=%r\" % (t[\"enabled\"], t[\"desc\"]))" $$TCR_EMULATOR_URL'
 
-test: check-fmt check-deps test-rust check-header check-abi test-c test-install test-bad-input test-load test-sanitizers check-secrets test-sdk check-vectors test-python test-wheel test-go
+test: check-fmt check-deps test-rust check-header check-abi test-c test-install test-bad-input test-load test-sanitizers check-secrets test-sdk check-vectors test-python test-wheel test-go test-dist
 	@echo "make test: all suites passed"
 
 test-rust: build
@@ -174,6 +174,36 @@ venv: $(VENV_PY)
 PIP_BUILD_ENV := TCR_CARGO_FEATURES=emulator
 python-install: build $(VENV_PY)
 	$(PIP_BUILD_ENV) $(VENV_PY) -m pip install --quiet --disable-pip-version-check --no-deps --force-reinstall ./bindings/python
+
+# Release artifacts at an old glibc floor, so that they run on the Linux
+# systems enterprises keep (RHEL 8, Debian 11, Ubuntu 20.04, Amazon Linux 2
+# are older than this machine's glibc 2.36): cargo-zigbuild links libtcr
+# against glibc 2.17 with zig (from PyPI, in the venv). Makes
+# build/dist/tcr_ffi-*-manylinux_2_17_x86_64.whl and puts the same build's
+# libtcr.a in the Go module (what a release commits).
+FLOOR_TARGET := x86_64-unknown-linux-gnu.2.17
+FLOOR_DIR    := target/x86_64-unknown-linux-gnu/release
+# zig's binary from the venv's ziglang, named directly: pip's isolated build
+# environment hides the venv's packages from `python3 -m ziglang`.
+ZIGBUILD_ENV  = CARGO_ZIGBUILD_ZIG_PATH=$$($(VENV_PY) -c 'import os, ziglang; print(os.path.join(os.path.dirname(ziglang.__file__), "zig"))')
+dist: build $(VENV_PY)
+	@command -v cargo-zigbuild >/dev/null 2>&1 || $(CARGO) install --locked --quiet cargo-zigbuild@0.24.1
+	$(ZIGBUILD_ENV) $(CARGO) zigbuild --release --lib --target $(FLOOR_TARGET)
+	rm -rf build/dist
+	$(ZIGBUILD_ENV) TCR_CARGO_BUILD=zigbuild TCR_CARGO_TARGET=$(FLOOR_TARGET) \
+	  $(VENV_PY) -m pip wheel --quiet --disable-pip-version-check --no-deps -w build/dist ./bindings/python
+	packaging/lean-staticlib.sh $(FLOOR_DIR)/libtcr.a $(GO_LIB)
+
+# The floor holds (no symbol newer than GLIBC_2.17), the wheel says so and
+# works from a fresh venv, and the Go module builds and runs with that
+# library.
+test-dist: dist
+	@newest=$$(objdump -T $(FLOOR_DIR)/libtcr.so | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -n1); \
+	  echo "newest glibc symbol of the floor build: $$newest"; [ "$$newest" = GLIBC_2.17 ] || \
+	  { echo "the floor build needs $$newest" >&2; exit 1; }
+	EXPECT_POLICY=manylinux_2_17_x86_64 WHEEL=$$(ls build/dist/tcr_ffi-*.whl) PYTHON=$(CURDIR)/$(VENV_PY) \
+	  tests/with-emulator.sh -- tests/wheel/test_wheel.sh
+	tests/with-emulator.sh -- tests/gomodule/test_module.sh
 
 # A platform wheel from pip wheel, installed alone in a fresh venv and used
 # from outside the checkout (tests/wheel/test_wheel.sh).

@@ -8,12 +8,19 @@ wheel from the repository instead (pip wheel ./bindings/python).
 
 Environment: CARGO (default cargo); TCR_CARGO_FEATURES, features to build
 with (the repository's Makefile passes the ones of its own build, so that
-cargo reuses it instead of building again); CARGO_TARGET_DIR.
+cargo reuses it instead of building again); CARGO_TARGET_DIR;
+TCR_CARGO_TARGET, a target to build for, and TCR_CARGO_BUILD, the cargo
+subcommand (default build). With cargo-zigbuild's glibc-versioned targets
+(`make dist`: TCR_CARGO_BUILD=zigbuild
+TCR_CARGO_TARGET=x86_64-unknown-linux-gnu.2.17) the wheel is tagged
+manylinux_2_17_x86_64, the floor that target links against.
 """
 import os
 import pathlib
+import re
 import shutil
 import subprocess
+from typing import Optional
 
 from setuptools import Distribution, setup
 from setuptools.command.bdist_wheel import bdist_wheel
@@ -24,15 +31,30 @@ HERE = pathlib.Path(__file__).resolve().parent
 CRATE = HERE.parents[1]  # bindings/python -> the repository root
 
 
+# A cargo-zigbuild target pinned to a glibc: x86_64-unknown-linux-gnu.2.17.
+GLIBC_TARGET = re.compile(r"^(x86_64-unknown-linux-gnu)\.2\.(\d+)$")
+
+
 def build_libtcr() -> pathlib.Path:
     if not (CRATE / "Cargo.toml").is_file():
         raise SystemExit(f"tcr-ffi builds libtcr from the repository that holds it; no Cargo.toml in {CRATE}")
-    command = [os.environ.get("CARGO", "cargo"), "build", "--release", "--lib"]
+    command = [os.environ.get("CARGO", "cargo"), os.environ.get("TCR_CARGO_BUILD", "build"), "--release", "--lib"]
     if os.environ.get("TCR_CARGO_FEATURES"):
         command += ["--features", os.environ["TCR_CARGO_FEATURES"]]
+    release = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", CRATE / "target"))
+    target = os.environ.get("TCR_CARGO_TARGET")
+    if target:
+        command += ["--target", target]
+        pinned = GLIBC_TARGET.match(target)
+        release /= pinned.group(1) if pinned else target
     subprocess.run(command, cwd=CRATE, check=True)
-    target = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", CRATE / "target"))
-    return target / "release" / "libtcr.so"
+    return release / "release" / "libtcr.so"
+
+
+def manylinux_tag() -> Optional[str]:
+    """The manylinux tag of a glibc-pinned target, e.g. manylinux_2_17_x86_64."""
+    pinned = GLIBC_TARGET.match(os.environ.get("TCR_CARGO_TARGET", ""))
+    return f"manylinux_2_{pinned.group(2)}_x86_64" if pinned else None
 
 
 class BuildPy(build_py):
@@ -61,7 +83,7 @@ class PlatformWheel(bdist_wheel):
 
     def get_tag(self):  # type: ignore[no-untyped-def]
         _, _, platform = super().get_tag()
-        return "py3", "none", platform
+        return "py3", "none", manylinux_tag() or platform
 
 
 class NoSdist(sdist):
