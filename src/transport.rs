@@ -284,6 +284,18 @@ mod tests {
         }
     }
 
+    /// One empty POST that must get a 200.
+    fn post_ok(http: &Http, url: &reqwest::Url) {
+        let reply = http.post(
+            url,
+            HeaderMap::new(),
+            Vec::new(),
+            Duration::from_secs(5),
+            |s, _| s,
+        );
+        assert!(matches!(reply, Ok(200)));
+    }
+
     /// A keep-alive server that answers every request with `ok`, counting
     /// connections; enough HTTP for reqwest.
     fn server() -> (String, Arc<std::sync::atomic::AtomicUsize>) {
@@ -361,21 +373,11 @@ mod tests {
         })
         .unwrap();
         let url = reqwest::Url::parse(&url).unwrap();
-        let call = || {
-            let reply = http.post(
-                &url,
-                HeaderMap::new(),
-                Vec::new(),
-                Duration::from_secs(5),
-                |s, _| s,
-            );
-            assert!(matches!(reply, Ok(200)));
-        };
-        call();
-        call();
+        post_ok(&http, &url);
+        post_ok(&http, &url);
         assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 1);
         std::thread::sleep(Duration::from_millis(400));
-        call();
+        post_ok(&http, &url);
         assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 2);
     }
 
@@ -440,14 +442,7 @@ mod tests {
         });
         let http = Http::new(settings()).unwrap();
         for _ in 0..5 {
-            let reply = http.post(
-                &url,
-                HeaderMap::new(),
-                Vec::new(),
-                Duration::from_secs(5),
-                |s, _| s,
-            );
-            assert!(matches!(reply, Ok(200)));
+            post_ok(&http, &url);
             std::thread::sleep(Duration::from_millis(20));
         }
     }

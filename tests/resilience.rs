@@ -4,9 +4,8 @@
 mod common;
 
 use common::*;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tcr::log::{Level, LogSink};
 use tcr::{ClientOptions, Error, Sources};
 
 fn options<'a>() -> ClientOptions<'a> {
@@ -220,33 +219,12 @@ fn waiting_for_the_limiter_counts_against_the_timeout() {
     assert_eq!((outcome.attempts, emu.requests()), (0, before));
 }
 
-fn collecting_sink() -> (LogSink, Arc<Mutex<Vec<(Level, String)>>>) {
-    let lines = Arc::new(Mutex::new(Vec::new()));
-    let sink_lines = Arc::clone(&lines);
-    let sink: LogSink = Arc::new(move |level, line: &str| {
-        sink_lines.lock().unwrap().push((level, line.to_owned()))
-    });
-    (sink, lines)
-}
-
-/// True if `text` holds a run of 64 hex digits (a signature or a key hash).
-fn has_hex64(text: &str) -> bool {
-    text.as_bytes()
-        .windows(64)
-        .any(|w| w.iter().all(u8::is_ascii_hexdigit))
-}
-
 #[test]
 fn one_log_line_per_attempt_and_never_a_secret() {
     let emu = Emulator::start(&["--rate", "0"]);
     let (sink, lines) = collecting_sink();
     let client = emu.client_with(ClientOptions {
-        credentials: Sources {
-            secret_id: Some(TEMP_ID),
-            secret_key: Some(TEMP_KEY),
-            session_token: Some(TEMP_TOKEN),
-            ..Default::default()
-        },
+        credentials: temporary_credentials(),
         log: Some(sink),
         ..options()
     });

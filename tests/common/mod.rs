@@ -241,3 +241,33 @@ pub struct Raw<'a> {
     pub signed_headers: Option<&'a str>,
     pub body: &'a str,
 }
+
+/// A log sink that keeps every line with its level, and those lines.
+pub fn collecting_sink() -> (
+    tcr::log::LogSink,
+    std::sync::Arc<std::sync::Mutex<Vec<(tcr::log::Level, String)>>>,
+) {
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink_lines = std::sync::Arc::clone(&lines);
+    let sink: tcr::log::LogSink = std::sync::Arc::new(move |level, line: &str| {
+        sink_lines.lock().unwrap().push((level, line.to_owned()))
+    });
+    (sink, lines)
+}
+
+/// True if `text` holds a run of 64 hex digits (a signature or a key hash).
+pub fn has_hex64(text: &str) -> bool {
+    text.as_bytes()
+        .windows(64)
+        .any(|w| w.iter().all(u8::is_ascii_hexdigit))
+}
+
+/// The emulator's temporary key pair with its session token.
+pub fn temporary_credentials<'a>() -> Sources<'a> {
+    Sources {
+        secret_id: Some(TEMP_ID),
+        secret_key: Some(TEMP_KEY),
+        session_token: Some(TEMP_TOKEN),
+        ..Default::default()
+    }
+}
