@@ -425,7 +425,7 @@ impl Client {
             ),
             Err((error, _)) => format!(
                 "{head} status={} http={} error={:?}",
-                status_name(error),
+                error.kind().name().to_str().unwrap_or("?"),
                 error.http_status(),
                 error.to_string()
             ),
@@ -642,18 +642,6 @@ fn sensitive(bytes: impl TryInto<HeaderValue>) -> Result<HeaderValue, Error> {
         .map_err(|_| Error::Credentials("a credential cannot be sent as a header value".into()))?;
     value.set_sensitive(true);
     Ok(value)
-}
-
-fn status_name(error: &Error) -> &'static str {
-    match error {
-        Error::InvalidArgument { .. } => "TCR_INVALID_ARGUMENT",
-        Error::Credentials(_) => "TCR_CREDENTIALS",
-        Error::Network(_) => "TCR_NETWORK",
-        Error::Timeout(_) => "TCR_TIMEOUT",
-        Error::Api(_) => "TCR_API_ERROR",
-        Error::Protocol { .. } => "TCR_PROTOCOL",
-        Error::Internal(_) => "TCR_INTERNAL",
-    }
 }
 
 /// `RequestLimitExceeded` and its sub-codes (`.UinLimitExceeded`,

@@ -1,6 +1,86 @@
-//! One error type for the whole crate, and its mapping to C status numbers.
+//! One error type for the whole crate, and the one table of the statuses
+//! that stand for its kinds in the C ABI (number, name, description);
+//! `ffi::tcr_status` is their C view, mapped from [`Kind`] in one place.
 
+use std::ffi::CStr;
 use std::fmt;
+
+/// The outcome of a call as the C ABI numbers it: success, or the kind of
+/// an [`Error`]. Numbers are stable and never reused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Ok = 0,
+    InvalidArgument = 1,
+    Credentials = 2,
+    Network = 3,
+    Timeout = 4,
+    Api = 5,
+    Protocol = 6,
+    Internal = 7,
+}
+
+impl Kind {
+    /// Every kind, in the order of their numbers.
+    pub const ALL: [Kind; 8] = [
+        Kind::Ok,
+        Kind::InvalidArgument,
+        Kind::Credentials,
+        Kind::Network,
+        Kind::Timeout,
+        Kind::Api,
+        Kind::Protocol,
+        Kind::Internal,
+    ];
+
+    /// The status number of the C ABI.
+    pub fn number(self) -> i32 {
+        self as i32
+    }
+
+    pub fn from_number(number: i32) -> Option<Kind> {
+        usize::try_from(number)
+            .ok()
+            .and_then(|i| Kind::ALL.get(i).copied())
+    }
+
+    /// The C name, e.g. `TCR_TIMEOUT`.
+    pub fn name(self) -> &'static CStr {
+        self.row().0
+    }
+
+    /// One sentence for messages.
+    pub fn description(self) -> &'static CStr {
+        self.row().1
+    }
+
+    fn row(self) -> (&'static CStr, &'static CStr) {
+        match self {
+            Kind::Ok => (c"TCR_OK", c"success"),
+            Kind::InvalidArgument => (
+                c"TCR_INVALID_ARGUMENT",
+                c"invalid argument; nothing was sent",
+            ),
+            Kind::Credentials => (
+                c"TCR_CREDENTIALS",
+                c"missing or unusable credentials; nothing was sent",
+            ),
+            Kind::Network => (
+                c"TCR_NETWORK",
+                c"network failure: the request was not delivered or the reply was not read",
+            ),
+            Kind::Timeout => (
+                c"TCR_TIMEOUT",
+                c"the call did not complete within its timeout",
+            ),
+            Kind::Api => (c"TCR_API_ERROR", c"the service returned an error"),
+            Kind::Protocol => (
+                c"TCR_PROTOCOL",
+                c"the reply had an unexpected HTTP status, shape or size",
+            ),
+            Kind::Internal => (c"TCR_INTERNAL", c"internal error in libtcr"),
+        }
+    }
+}
 
 /// Why a call failed. Messages name the field or the cause and never contain
 /// a secret key, a session token or a signature.
@@ -39,6 +119,19 @@ impl Error {
         Error::InvalidArgument {
             field,
             reason: reason.into(),
+        }
+    }
+
+    /// What kind of failure this is (its C status).
+    pub fn kind(&self) -> Kind {
+        match self {
+            Error::InvalidArgument { .. } => Kind::InvalidArgument,
+            Error::Credentials(_) => Kind::Credentials,
+            Error::Network(_) => Kind::Network,
+            Error::Timeout(_) => Kind::Timeout,
+            Error::Api(_) => Kind::Api,
+            Error::Protocol { .. } => Kind::Protocol,
+            Error::Internal(_) => Kind::Internal,
         }
     }
 

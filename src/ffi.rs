@@ -8,7 +8,7 @@
 use crate::api::ModifyInstanceToken;
 use crate::client::{Client, ClientOptions};
 use crate::credential::Sources;
-use crate::error::Error;
+use crate::error::{Error, Kind};
 use crate::log::{Level, LogSink};
 use libc::{c_char, c_int, c_void};
 use std::ffi::{CStr, CString};
@@ -299,14 +299,22 @@ fn c_log_sink(
 }
 
 fn status_of(error: &Error) -> tcr_status {
-    match error {
-        Error::InvalidArgument { .. } => tcr_status::TCR_INVALID_ARGUMENT,
-        Error::Credentials(_) => tcr_status::TCR_CREDENTIALS,
-        Error::Network(_) => tcr_status::TCR_NETWORK,
-        Error::Timeout(_) => tcr_status::TCR_TIMEOUT,
-        Error::Api(_) => tcr_status::TCR_API_ERROR,
-        Error::Protocol { .. } => tcr_status::TCR_PROTOCOL,
-        Error::Internal(_) => tcr_status::TCR_INTERNAL,
+    tcr_status::of(error.kind())
+}
+
+impl tcr_status {
+    /// The C view of a [`Kind`]: the one place the two are mapped.
+    fn of(kind: Kind) -> tcr_status {
+        match kind {
+            Kind::Ok => tcr_status::TCR_OK,
+            Kind::InvalidArgument => tcr_status::TCR_INVALID_ARGUMENT,
+            Kind::Credentials => tcr_status::TCR_CREDENTIALS,
+            Kind::Network => tcr_status::TCR_NETWORK,
+            Kind::Timeout => tcr_status::TCR_TIMEOUT,
+            Kind::Api => tcr_status::TCR_API_ERROR,
+            Kind::Protocol => tcr_status::TCR_PROTOCOL,
+            Kind::Internal => tcr_status::TCR_INTERNAL,
+        }
     }
 }
 
@@ -320,36 +328,18 @@ pub extern "C" fn tcr_version() -> *const c_char {
 /// number that is not a status. A static string: do not free it.
 #[no_mangle]
 pub extern "C" fn tcr_status_name(status: c_int) -> *const c_char {
-    let name: &'static str = match status {
-        0 => "TCR_OK\0",
-        1 => "TCR_INVALID_ARGUMENT\0",
-        2 => "TCR_CREDENTIALS\0",
-        3 => "TCR_NETWORK\0",
-        4 => "TCR_TIMEOUT\0",
-        5 => "TCR_API_ERROR\0",
-        6 => "TCR_PROTOCOL\0",
-        7 => "TCR_INTERNAL\0",
-        _ => "TCR_UNKNOWN_STATUS\0",
-    };
-    name.as_ptr().cast()
+    Kind::from_number(status)
+        .map_or(c"TCR_UNKNOWN_STATUS", Kind::name)
+        .as_ptr()
 }
 
 /// A one-sentence description of a status, for messages. A static string:
 /// do not free it.
 #[no_mangle]
 pub extern "C" fn tcr_status_description(status: c_int) -> *const c_char {
-    let text: &'static str = match status {
-        0 => "success\0",
-        1 => "invalid argument; nothing was sent\0",
-        2 => "missing or unusable credentials; nothing was sent\0",
-        3 => "network failure: the request was not delivered or the reply was not read\0",
-        4 => "the call did not complete within its timeout\0",
-        5 => "the service returned an error\0",
-        6 => "the reply had an unexpected HTTP status, shape or size\0",
-        7 => "internal error in libtcr\0",
-        _ => "unknown status\0",
-    };
-    text.as_ptr().cast()
+    Kind::from_number(status)
+        .map_or(c"unknown status", Kind::description)
+        .as_ptr()
 }
 
 /// Frees a string returned through `tcr_client_new`'s `error_message`.
@@ -599,5 +589,16 @@ mod tests {
         }
         let got = unsafe { CStr::from_ptr(tcr_status_name(99)) };
         assert_eq!(got.to_str().unwrap(), "TCR_UNKNOWN_STATUS");
+        let got = unsafe { CStr::from_ptr(tcr_status_name(-1)) };
+        assert_eq!(got.to_str().unwrap(), "TCR_UNKNOWN_STATUS");
+    }
+
+    #[test]
+    fn the_c_enum_and_the_kinds_agree_in_number_and_name() {
+        for kind in Kind::ALL {
+            let status = tcr_status::of(kind);
+            assert_eq!(status as i32, kind.number(), "{kind:?}");
+            assert_eq!(format!("{status:?}"), kind.name().to_str().unwrap());
+        }
     }
 }
