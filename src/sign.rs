@@ -13,6 +13,7 @@
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -56,27 +57,21 @@ impl std::fmt::Debug for SignInput<'_> {
 /// A key derived from a secret key, a UTC date and a service. It is valid for
 /// every request signed on that date for that service, so callers may cache it.
 pub struct SigningKey {
-    bytes: [u8; 32],
+    /// Wiped on drop.
+    bytes: Zeroizing<[u8; 32]>,
 }
 
 impl SigningKey {
     /// Derives `HMAC(HMAC(HMAC("TC3" + secret, date), service), "tc3_request")`.
     pub fn derive(secret_key: &[u8], date: &str, service: &str) -> SigningKey {
-        let mut prefixed = Vec::with_capacity(3 + secret_key.len());
+        let mut prefixed = Zeroizing::new(Vec::with_capacity(3 + secret_key.len()));
         prefixed.extend_from_slice(b"TC3");
         prefixed.extend_from_slice(secret_key);
-        let k_date = hmac(&prefixed, date.as_bytes());
-        crate::credential::wipe(&mut prefixed);
-        let k_service = hmac(&k_date, service.as_bytes());
+        let k_date = Zeroizing::new(hmac(&prefixed, date.as_bytes()));
+        let k_service = Zeroizing::new(hmac(&*k_date, service.as_bytes()));
         SigningKey {
-            bytes: hmac(&k_service, b"tc3_request"),
+            bytes: Zeroizing::new(hmac(&*k_service, b"tc3_request")),
         }
-    }
-}
-
-impl Drop for SigningKey {
-    fn drop(&mut self) {
-        crate::credential::wipe(&mut self.bytes);
     }
 }
 
@@ -303,7 +298,7 @@ fn sign_hash(
     key: &SigningKey,
 ) -> [u8; 64] {
     let mut digits = [0u8; 20];
-    let mut mac = HmacSha256::new_from_slice(&key.bytes).expect("HMAC accepts keys of any length");
+    let mut mac = HmacSha256::new_from_slice(&*key.bytes).expect("HMAC accepts keys of any length");
     feed(
         &[
             ALGORITHM.as_bytes(),
@@ -499,7 +494,7 @@ mod tests {
             );
             assert_eq!(
                 sign(&input, &date, &key).as_str(),
-                hex_str(&hex32(&hmac(&key.bytes, string_to_sign.as_bytes())))
+                hex_str(&hex32(&hmac(&*key.bytes, string_to_sign.as_bytes())))
             );
         }
     }

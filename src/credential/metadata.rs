@@ -7,6 +7,7 @@ use crate::error::Error;
 use serde::Deserialize;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use zeroize::Zeroize;
 
 /// The metadata service of a CVM instance.
 pub const DEFAULT_METADATA_URL: &str = "http://metadata.tencentyun.com";
@@ -33,8 +34,7 @@ struct RoleCredentials {
 impl Drop for RoleCredentials {
     fn drop(&mut self) {
         for value in [&mut self.secret_key, &mut self.token] {
-            // SAFETY: zero bytes are valid UTF-8.
-            super::wipe(unsafe { value.as_bytes_mut() });
+            value.zeroize();
         }
     }
 }

@@ -3,7 +3,9 @@
 //! or the CVM instance role (tried in that order by [`resolve`]).
 //!
 //! The secret key and the session token live in [`Secret`], whose memory is
-//! overwritten when it is dropped and whose `Debug` never shows the value.
+//! overwritten when it is dropped (zeroize) and whose `Debug` never shows
+//! the value. Copies outside this library (the HTTP stack's header values,
+//! Python and Go strings) cannot be wiped from here: a best effort.
 
 pub mod metadata;
 pub mod profile;
@@ -11,37 +13,22 @@ pub mod profile;
 use crate::error::Error;
 use crate::sign::SigningKey;
 use std::sync::{Arc, Mutex};
-
-/// Overwrites a buffer with zeros in a way the optimiser may not remove.
-pub(crate) fn wipe(bytes: &mut [u8]) {
-    for b in bytes.iter_mut() {
-        // SAFETY: `b` is a valid, exclusive reference to one byte.
-        unsafe { std::ptr::write_volatile(b, 0) };
-    }
-    std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
-}
+use zeroize::Zeroizing;
 
 /// A secret string: wiped on drop, never printed.
-pub struct Secret(Vec<u8>);
+pub struct Secret(Zeroizing<String>);
 
 impl Secret {
     pub fn new(value: &str) -> Secret {
-        Secret(value.as_bytes().to_vec())
+        Secret(Zeroizing::new(value.to_owned()))
     }
 
     pub fn expose(&self) -> &[u8] {
-        &self.0
+        self.0.as_bytes()
     }
 
-    /// The value as text; it was built from a `&str`, so it is UTF-8.
     pub fn expose_str(&self) -> &str {
-        std::str::from_utf8(&self.0).expect("Secret is built from UTF-8")
-    }
-}
-
-impl Drop for Secret {
-    fn drop(&mut self) {
-        wipe(&mut self.0);
+        &self.0
     }
 }
 
@@ -666,12 +653,5 @@ secret_id = AKIDhalf
             crate::sign::signature_with_key(&input, "2024-01-02", &next_day),
             crate::sign::signature(&input, b"key")
         );
-    }
-
-    #[test]
-    fn wipe_zeroes() {
-        let mut v = b"secret".to_vec();
-        wipe(&mut v);
-        assert_eq!(v, vec![0u8; 6]);
     }
 }

@@ -7,6 +7,8 @@
 //! token = ...        ; optional, for temporary credentials
 //! ```
 
+use zeroize::Zeroize;
+
 /// The keys of one section, as written in the file.
 #[derive(Default)]
 pub struct Section {
@@ -34,14 +36,18 @@ impl Drop for Section {
             .into_iter()
             .flatten()
         {
-            // SAFETY: zero bytes are valid UTF-8.
-            super::wipe(unsafe { value.as_bytes_mut() });
+            value.zeroize();
         }
     }
 }
 
 /// Finds `[section]` in INI `text`. `Err` carries a parse error (line
-/// number and what is wrong, never a value).
+/// number and what is wrong, never a value) of a section header or of a
+/// line of the requested section; other sections are not parsed.
+///
+/// Hand-written rather than a general INI crate on purpose: it keeps only
+/// the requested section's three keys, which are wiped on drop, where a
+/// general parser would hold every profile's secrets in an unwiped map.
 pub fn find_section(text: &str, section: &str) -> Result<Option<Section>, String> {
     let mut current: Option<&str> = None;
     let mut found: Option<Section> = None;
@@ -60,12 +66,16 @@ pub fn find_section(text: &str, section: &str) -> Result<Option<Section>, String
             }
             continue;
         }
-        let (key, value) = line
-            .split_once('=')
-            .ok_or_else(|| format!("line {}: expected key = value", index + 1))?;
+        // Other tools write their own sections here, in their own syntax:
+        // only the requested section's lines are read at all.
         if current != Some(section) {
             continue;
         }
+        // `key = value`, or `key: value` as Python's configparser also writes.
+        let (key, value) = line
+            .find(['=', ':'])
+            .map(|at| (&line[..at], &line[at + 1..]))
+            .ok_or_else(|| format!("line {}: expected key = value", index + 1))?;
         let value = value.trim().to_owned();
         let slot = found.as_mut().expect("the section was opened");
         match key.trim() {
@@ -103,5 +113,15 @@ mod tests {
             "{err}"
         );
         assert!(find_section("[default\n", "default").is_err());
+    }
+
+    #[test]
+    fn other_sections_do_not_matter() {
+        // Another tool's section, in a syntax this parser does not read.
+        let text = "[other-tool]\nendpoint: x\njust a line\n[default]\nsecret_id = AKID1\nsecret_key: key1\n";
+        let d = find_section(text, "default").unwrap().unwrap();
+        assert_eq!(d.secret_id.as_deref(), Some("AKID1"));
+        assert_eq!(d.secret_key.as_deref(), Some("key1"));
+        assert!(find_section(text, "other-tool").is_err());
     }
 }
