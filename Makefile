@@ -118,12 +118,14 @@ check-header: build
 	@git diff --exit-code --stat -- include/tcr.h $(GO_DIR)/include/tcr.h || { echo "include/tcr.h is out of date: commit the regenerated header" >&2; exit 1; }
 	@cmp include/tcr.h $(GO_DIR)/include/tcr.h && cmp LICENSE $(GO_DIR)/LICENSE && cmp LICENSE bindings/python/LICENSE
 
+# The demo key pair and a temporary one, for the example tool's credential chain.
+EXAMPLE_TOOL_KEYS := --key $(DEMO_ID):$(DEMO_KEY) --key AKIDEXTOOLTEMP:ex-temp-key:ex-token
 test-c: build build/test_tcr build/header_cpp build/modify_instance_token build/modify_instance_token_static
 	build/header_cpp
 	tests/with-emulator.sh --key AKIDCTEST:ctest-secret-key --rate 0 -- build/test_tcr
-	tests/with-emulator.sh -- tests/c/example_tool.sh build/modify_instance_token
+	tests/with-emulator.sh $(EXAMPLE_TOOL_KEYS) -- tests/c/example_tool.sh build/modify_instance_token
 	@! ldd build/modify_instance_token_static | grep -q libtcr || { echo "the static tool needs libtcr.so" >&2; exit 1; }
-	tests/with-emulator.sh -- tests/c/example_tool.sh build/modify_instance_token_static
+	tests/with-emulator.sh $(EXAMPLE_TOOL_KEYS) -- tests/c/example_tool.sh build/modify_instance_token_static
 
 # At least 40 distinct malformed calls, each with its status and field, and
 # nothing sent.

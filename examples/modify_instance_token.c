@@ -22,9 +22,13 @@ static void usage(FILE *out, const char *argv0) {
             "access credential TOKEN-ID of instance REGISTRY-ID, or sets its description\n"
             "(--desc sends ModifyFlag=1; --enable/--disable send ModifyFlag=2).\n"
             "\n"
+            "Credentials come from libtcr's chain, the first source that has them:\n"
+            "  TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, with TENCENTCLOUD_SESSION_TOKEN\n"
+            "    (or TENCENTCLOUD_TOKEN) for temporary credentials;\n"
+            "  the profile TENCENTCLOUD_PROFILE (default \"default\") of the credentials file\n"
+            "    TENCENTCLOUD_CREDENTIALS_FILE (default ~/.tencentcloud/credentials);\n"
+            "  the CVM instance role, from the metadata service.\n"
             "Environment:\n"
-            "  TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY  credentials (required)\n"
-            "  TENCENTCLOUD_SESSION_TOKEN                       session token of temporary credentials\n"
             "  TENCENTCLOUD_REGION                              region when --region is not given\n"
             "\n"
             "--endpoint takes host, host:port, https://host[:port] or http://host[:port];\n"
@@ -114,9 +118,8 @@ int main(int argc, char **argv) {
         return 2;
     }
 
-    options.secret_id = getenv("TENCENTCLOUD_SECRET_ID");
-    options.secret_key = getenv("TENCENTCLOUD_SECRET_KEY");
-    options.session_token = getenv("TENCENTCLOUD_SESSION_TOKEN");
+    /* No credentials here: libtcr's own chain (environment, profile file,
+     * instance role) finds them, as the help text says. */
     options.region = region;
 
     tcr_client *client = NULL;

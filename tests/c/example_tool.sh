@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Tests the example tool as a user runs it, against the emulator's default
-# demo key: usage errors, --help, the three seed examples, an API error.
+# Tests the example tool as a user runs it, against the emulator's demo key
+# and a temporary key (EXAMPLE_TOOL_KEYS in the Makefile): usage errors,
+# --help, the three seed examples, an API error, the credential chain.
 set -u
 tool=$1
 url=$TCR_EMULATOR_URL
@@ -36,6 +37,22 @@ echo "$err" | grep -Eq "RequestId [0-9a-f-]{36}"; check "the RequestId is printe
 err=$(TENCENTCLOUD_SECRET_ID= "$tool" $ids --enable --endpoint "$url" 2>&1 >/dev/null); status=$?
 check "missing credentials exit 1" $(( status == 1 ? 0 : 1 ))
 echo "$err" | grep -q "TCR_CREDENTIALS"; check "missing credentials are named" $?
+
+# Credentials are left to libtcr's chain: tccli's TENCENTCLOUD_TOKEN for a
+# temporary key (the emulator runs with AKIDEXTOOLTEMP:ex-temp-key:ex-token),
+# and a profile file when the environment has none.
+temp="TENCENTCLOUD_SECRET_ID=AKIDEXTOOLTEMP TENCENTCLOUD_SECRET_KEY=ex-temp-key"
+out=$(env $temp TENCENTCLOUD_TOKEN=ex-token "$tool" $ids --enable --endpoint "$url"); status=$?
+check "TENCENTCLOUD_TOKEN is sent as the session token" $status
+err=$(env $temp "$tool" $ids --enable --endpoint "$url" 2>&1 >/dev/null)
+echo "$err" | grep -q "AuthFailure.TokenFailure"; check "without it the temporary key is refused" $?
+profile_dir=$(mktemp -d)
+printf '[ci]\nsecret_id = %s\nsecret_key = %s\n' "$TENCENTCLOUD_SECRET_ID" "$TENCENTCLOUD_SECRET_KEY" > "$profile_dir/credentials"
+env -u TENCENTCLOUD_SECRET_ID -u TENCENTCLOUD_SECRET_KEY TENCENTCLOUD_CREDENTIALS_FILE="$profile_dir/credentials" \
+  TENCENTCLOUD_PROFILE=ci "$tool" $ids --enable --endpoint "$url" >/dev/null
+check "a profile of the credentials file is used" $?
+rm -rf "$profile_dir"
+"$tool" --help | grep -q "TENCENTCLOUD_TOKEN"; check "--help names the credential chain" $?
 
 # TCR_LOG=debug: one diagnostics line per attempt on stderr, and no secret in it.
 err=$(TCR_LOG=debug "$tool" $ids --enable --endpoint "$url" 2>&1 >/dev/null); status=$?
