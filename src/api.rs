@@ -173,8 +173,6 @@ pub fn write_json_string(out: &mut Vec<u8>, s: &str) {
 pub struct ModifyInstanceTokenResponse {
     pub request_id: String,
     pub http_status: u16,
-    /// How many HTTP attempts the call made (1 without retries).
-    pub attempts: u32,
 }
 
 /// Turns an HTTP reply into the action's result: `Response.RequestId` on
@@ -245,7 +243,6 @@ pub fn parse_reply(
     Ok(ModifyInstanceTokenResponse {
         request_id,
         http_status,
-        attempts: 1,
     })
 }
 

@@ -1,6 +1,7 @@
 //! User settings: region, endpoint, language, timeout; their parsing and
 //! validation. Nothing here touches the network.
 
+use crate::credential::Env;
 use crate::error::Error;
 use std::time::Duration;
 
@@ -261,7 +262,7 @@ pub fn check_rate_limit(
     if rate == 0.0 {
         return Ok(None);
     }
-    if !rate.is_finite() || rate < 0.0 || rate > MAX_RATE {
+    if !rate.is_finite() || !(0.0..=MAX_RATE).contains(&rate) {
         return Err(Error::invalid(
             "rate_limit",
             format!("must be 0 (off) or a rate up to {MAX_RATE} requests per second"),
@@ -305,6 +306,46 @@ pub fn check_timeout(timeout: Option<Duration>) -> Result<Duration, Error> {
         )),
         Some(t) => Ok(t),
     }
+}
+
+/// A proxy for every request; `NO_PROXY` still applies unless ignored.
+pub(crate) fn proxy(url: &str, ignore_env: bool, env: Env<'_>) -> Result<reqwest::Proxy, Error> {
+    let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+    if !matches!(scheme.as_deref(), Some("http") | Some("https")) {
+        return Err(Error::invalid(
+            "proxy",
+            "must be an http:// or https:// URL",
+        ));
+    }
+    let proxy =
+        reqwest::Proxy::all(url).map_err(|_| Error::invalid("proxy", "is not a valid URL"))?;
+    let no_proxy = if ignore_env {
+        None
+    } else {
+        env("NO_PROXY")
+            .or_else(|| env("no_proxy"))
+            .and_then(|v| reqwest::NoProxy::from_string(&v))
+    };
+    Ok(proxy.no_proxy(no_proxy))
+}
+
+/// The certificates of a PEM bundle, added to the built-in roots.
+pub(crate) fn ca_bundle(path: &str) -> Result<Vec<reqwest::Certificate>, Error> {
+    let pem = std::fs::read(path)
+        .map_err(|e| Error::invalid("ca_bundle", format!("cannot read {path}: {e}")))?;
+    let certificates = reqwest::Certificate::from_pem_bundle(&pem).map_err(|_| {
+        Error::invalid(
+            "ca_bundle",
+            format!("{path} is not a PEM certificate bundle"),
+        )
+    })?;
+    if certificates.is_empty() {
+        return Err(Error::invalid(
+            "ca_bundle",
+            format!("{path} holds no PEM certificate"),
+        ));
+    }
+    Ok(certificates)
 }
 
 #[cfg(test)]

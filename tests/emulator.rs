@@ -30,11 +30,10 @@ fn good<'a>() -> Raw<'a> {
 fn seed_examples_change_the_state() {
     let emu = Emulator::start(&["--rate", "0"]);
     let client = emu.client(KEY);
-    let r = client
-        .modify_instance_token(&request(Some(false), None, None))
-        .unwrap();
+    let outcome = client.execute(&request(Some(false), None, None), None);
+    let r = outcome.result.unwrap();
     assert_eq!(
-        (r.request_id.len(), r.http_status, r.attempts),
+        (r.request_id.len(), r.http_status, outcome.attempts),
         (36, 200, 1)
     );
     assert_eq!(emu.token(TOKEN), json!({"enabled": false, "desc": ""}));
@@ -380,7 +379,8 @@ fn faults_map_to_the_right_errors_and_the_client_recovers() {
         ..Default::default()
     });
     let call = || client.modify_instance_token(&request(Some(true), None, None));
-    let cases: Vec<(&str, fn(&Error) -> bool)> = vec![
+    type IsExpected = fn(&Error) -> bool;
+    let cases: Vec<(&str, IsExpected)> = vec![
         ("mode=drop&count=1", |e| matches!(e, Error::Network(_))),
         ("mode=reset&count=1", |e| matches!(e, Error::Network(_))),
         ("mode=delay&delay_ms=2000&count=1", |e| {

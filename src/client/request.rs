@@ -1,0 +1,251 @@
+//! The wire form of a request: its headers in order, signed with TC3 over
+//! the values the client fixed at creation, and the same request as a value
+//! ([`SignedRequest`]) for dry runs and comparisons.
+
+use super::Client;
+use crate::api::{self, ModifyInstanceToken};
+use crate::config::Endpoint;
+use crate::credential::Credential;
+use crate::error::Error;
+use crate::sign;
+use reqwest::header::{HeaderName, HeaderValue};
+
+/// The `Content-Type` of every request, as the official SDKs send it.
+pub const CONTENT_TYPE: &str = "application/json";
+
+/// `X-TC-RequestClient`: this library and its version, in the characters the
+/// official SDKs allow there (letters, digits and `-_.,;`).
+pub const REQUEST_CLIENT: &str = concat!("tcr_", env!("CARGO_PKG_VERSION"));
+
+/// Headers whose values are secret: never printed, marked sensitive.
+const SENSITIVE_HEADERS: [&str; 2] = ["Authorization", "X-TC-Token"];
+
+/// A request ready to send: what goes on the wire, in order.
+#[derive(Clone)]
+pub struct SignedRequest {
+    pub url: String,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Vec<u8>,
+}
+
+impl SignedRequest {
+    /// The value of a header, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl std::fmt::Debug for SignedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                (
+                    *n,
+                    if SENSITIVE_HEADERS.contains(n) {
+                        "<redacted>"
+                    } else {
+                        v.as_str()
+                    },
+                )
+            })
+            .collect();
+        f.debug_struct("SignedRequest")
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("body", &String::from_utf8_lossy(&self.body))
+            .finish()
+    }
+}
+
+impl Client {
+    /// Validates `request` and builds the exact HTTP request that
+    /// [`Client::modify_instance_token`] would send at `timestamp`: the URL,
+    /// every header in order, and the body. Useful for dry runs and for
+    /// comparing with other clients.
+    pub fn signed_request(
+        &self,
+        request: &ModifyInstanceToken<'_>,
+        timestamp: i64,
+    ) -> Result<SignedRequest, Error> {
+        request.validate()?;
+        let credential = self.credentials.current()?;
+        let body = request.to_json();
+        let (headers, _) = self.wire_headers(&credential, &body, timestamp)?;
+        let headers = headers
+            .into_iter()
+            .map(|(name, _, value)| (name, String::from_utf8_lossy(value.as_bytes()).into_owned()))
+            .collect();
+        Ok(SignedRequest {
+            url: self.endpoint.url.clone(),
+            headers,
+            body,
+        })
+    }
+
+    /// The headers of a request signed at `timestamp`, in order, as they go
+    /// on the wire. Both the call path and [`Client::signed_request`] use it,
+    /// so the SDK vectors check exactly what is sent.
+    pub(super) fn wire_headers(
+        &self,
+        credential: &Credential,
+        body: &[u8],
+        timestamp: i64,
+    ) -> Result<(Vec<WireHeader>, sign::Signature), Error> {
+        let date = sign::UtcDate::of(timestamp);
+        let date = date.as_str();
+        let signature = sign::sign_prepared(
+            &self.fixed_headers.canonical,
+            body,
+            timestamp,
+            date,
+            api::SERVICE,
+            &credential.signing_key(date, api::SERVICE),
+        );
+        let authorization = sign::authorization_header(
+            credential.secret_id(),
+            date,
+            api::SERVICE,
+            signature.as_str(),
+        );
+        let fixed = &self.fixed_headers;
+        let mut headers = Vec::with_capacity(10);
+        headers.push(("Host", HeaderName::from_static("host"), fixed.host.clone()));
+        headers.push((
+            "Content-Type",
+            HeaderName::from_static("content-type"),
+            HeaderValue::from_static(CONTENT_TYPE),
+        ));
+        headers.push((
+            "X-TC-Action",
+            HeaderName::from_static("x-tc-action"),
+            HeaderValue::from_static(api::ACTION),
+        ));
+        headers.push((
+            "X-TC-Version",
+            HeaderName::from_static("x-tc-version"),
+            HeaderValue::from_static(api::VERSION),
+        ));
+        headers.push((
+            "X-TC-Timestamp",
+            HeaderName::from_static("x-tc-timestamp"),
+            HeaderValue::from(timestamp),
+        ));
+        headers.push((
+            "X-TC-Region",
+            HeaderName::from_static("x-tc-region"),
+            fixed.region.clone(),
+        ));
+        headers.push((
+            "X-TC-RequestClient",
+            HeaderName::from_static("x-tc-requestclient"),
+            HeaderValue::from_static(REQUEST_CLIENT),
+        ));
+        if let Some(token) = credential.session_token() {
+            headers.push((
+                "X-TC-Token",
+                HeaderName::from_static("x-tc-token"),
+                sensitive(token.expose().to_vec())?,
+            ));
+        }
+        if let Some(language) = self.language {
+            headers.push((
+                "X-TC-Language",
+                HeaderName::from_static("x-tc-language"),
+                HeaderValue::from_static(language.as_str()),
+            ));
+        }
+        headers.push((
+            "Authorization",
+            HeaderName::from_static("authorization"),
+            sensitive(authorization)?,
+        ));
+        Ok((headers, signature))
+    }
+}
+
+/// A header as [`Client::wire_headers`] builds it: the name as shown by
+/// [`SignedRequest`], the name as sent, and the value.
+pub(super) type WireHeader = (&'static str, HeaderName, HeaderValue);
+
+/// What is the same for every request of a client, parsed and validated
+/// once: the URL and the header values taken from the options.
+pub(super) struct FixedHeaders {
+    pub(super) url: reqwest::Url,
+    host: HeaderValue,
+    region: HeaderValue,
+    /// The signed part of the canonical request that never changes.
+    canonical: sign::CanonicalPrefix,
+}
+
+impl FixedHeaders {
+    pub(super) fn new(endpoint: &Endpoint, region: &str) -> Result<FixedHeaders, Error> {
+        let internal = |what: &str| Error::Internal(format!("the {what} cannot be sent"));
+        Ok(FixedHeaders {
+            url: reqwest::Url::parse(&endpoint.url).map_err(|_| internal("endpoint URL"))?,
+            host: HeaderValue::from_str(&endpoint.host).map_err(|_| internal("Host header"))?,
+            region: HeaderValue::from_str(region).map_err(|_| internal("region header"))?,
+            canonical: sign::CanonicalPrefix::new("POST", CONTENT_TYPE, &endpoint.host),
+        })
+    }
+}
+
+/// A header value the HTTP stack must never print; takes the bytes over
+/// without copying them.
+fn sensitive(bytes: impl TryInto<HeaderValue>) -> Result<HeaderValue, Error> {
+    let mut value = bytes
+        .try_into()
+        .map_err(|_| Error::Credentials("a credential cannot be sent as a header value".into()))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::tests::options;
+    use crate::client::ClientOptions;
+    use crate::credential::Sources;
+
+    #[test]
+    fn request_client_uses_allowed_characters() {
+        assert!(REQUEST_CLIENT
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.,;".contains(&b)));
+    }
+
+    #[test]
+    fn signed_request_debug_redacts_secrets() {
+        let client = Client::new(&ClientOptions {
+            credentials: Sources {
+                session_token: Some("session-token-value"),
+                ..options().credentials
+            },
+            ..options()
+        })
+        .unwrap();
+        let request = ModifyInstanceToken {
+            registry_id: "tcr-1",
+            token_id: "t-1",
+            enable: Some(false),
+            ..Default::default()
+        };
+        let signed = client.signed_request(&request, 1_700_000_000).unwrap();
+        let signature = signed
+            .header("authorization")
+            .unwrap()
+            .rsplit('=')
+            .next()
+            .unwrap()
+            .to_owned();
+        let shown = format!("{signed:?}");
+        assert!(shown.contains(r#"\"Enable\": false"#), "{shown}");
+        assert!(!shown.contains("session-token-value"));
+        assert!(!shown.contains(&signature));
+        assert_eq!(signed.header("x-tc-token"), Some("session-token-value"));
+    }
+}
