@@ -38,7 +38,7 @@ def run(cmd, **kw):
 
 
 def criterion():
-    run(["cargo", "bench", "--bench", "signing", "--", "--warm-up-time", "1", "--measurement-time", "4", "sign/"])
+    run(["cargo", "bench", "--features", "emulator", "--bench", "signing", "--", "--warm-up-time", "1", "--measurement-time", "4", "sign/"])
     out = {}
     for name in ("full", "sha256_floor", "full_unprepared", "derive_key_once_a_day"):
         est = json.loads((ROOT / "target" / "criterion" / "sign" / name / "new" / "estimates.json").read_text())
@@ -48,7 +48,7 @@ def criterion():
 
 
 def bench_binary():
-    text = run(["cargo", "bench", "--bench", "signing", "--no-run", "--message-format=json"]).stdout
+    text = run(["cargo", "bench", "--features", "emulator", "--bench", "signing", "--no-run", "--message-format=json"]).stdout
     for line in text.splitlines():
         msg = json.loads(line)
         if msg.get("reason") == "compiler-artifact" and msg["target"]["name"] == "signing" and msg.get("executable"):

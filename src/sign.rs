@@ -170,6 +170,7 @@ impl std::fmt::Debug for UtcDate {
 
 /// The UTC calendar date (`YYYY-MM-DD`) of a Unix timestamp, as used in the
 /// credential scope.
+#[cfg(any(test, feature = "emulator"))]
 pub fn utc_date(timestamp: i64) -> String {
     UtcDate::of(timestamp).as_str().to_owned()
 }
@@ -230,6 +231,7 @@ fn canonical_prefix_pieces<'a>(
 
 /// The canonical request, for tests and for the emulator's diagnostics. The
 /// signer never builds it: it feeds the same bytes straight to SHA-256.
+#[cfg(any(test, feature = "emulator"))]
 pub fn canonical_request(input: &SignInput<'_>) -> String {
     let mut text = canonical_prefix_pieces(input.method, input.content_type, input.host).concat();
     text.push_str(hex_str(&hex32(&Sha256::digest(input.payload).into())));
@@ -365,12 +367,14 @@ pub fn sign_prepared(
 }
 
 /// As [`sign`], as a `String`.
+#[cfg(any(test, feature = "emulator"))]
 pub fn signature_with_key(input: &SignInput<'_>, date: &str, key: &SigningKey) -> String {
     sign(input, date, key).as_str().to_owned()
 }
 
 /// The hex signature of an already built canonical request. The emulator uses
 /// this with the headers a client declared in `SignedHeaders`.
+#[cfg(any(test, feature = "emulator"))]
 pub fn signature_of_canonical(
     canonical: &str,
     timestamp: i64,
@@ -386,7 +390,7 @@ pub fn signature_of_canonical(
 pub fn signature(input: &SignInput<'_>, secret_key: &[u8]) -> String {
     let date = UtcDate::of(input.timestamp);
     let key = SigningKey::derive(secret_key, date.as_str(), input.service);
-    signature_with_key(input, date.as_str(), &key)
+    sign(input, date.as_str(), &key).as_str().to_owned()
 }
 
 /// The complete `Authorization` header value.
@@ -420,6 +424,7 @@ pub fn authorization_header(secret_id: &str, date: &str, service: &str, signatur
 }
 
 /// Hex SHA-256, used by the emulator when it rebuilds a canonical request.
+#[cfg(any(test, feature = "emulator"))]
 pub fn sha256_hex(data: &[u8]) -> String {
     hex_str(&hex32(&Sha256::digest(data).into())).to_owned()
 }
