@@ -22,7 +22,7 @@ LINK_TCR   := -L$(RELEASE) -ltcr -Wl,-rpath,$(CURDIR)/$(RELEASE)
 DEMO_ID    := AKIDEMULATOR0000000000000000000000000
 DEMO_KEY   := EmulatorDemoSecretKey000000000000
 
-.PHONY: all build install uninstall test-install check-abi abi-record demo test check-fmt check-deps test-bad-input test-load test-sanitizers check-secrets test-rust test-c test-python test-wheel dist test-dist python-install test-go test-sdk check-header check-vectors vectors venv bench bench-compare bench-sign bench-coldstart bench-growth bench-emulator bench-quick bench-retries clean
+.PHONY: all build install uninstall test-install check-abi abi-record check-lint demo test check-fmt check-deps test-bad-input test-load test-sanitizers check-secrets test-rust test-c test-python test-wheel dist test-dist python-install test-go test-sdk check-header check-vectors vectors venv bench bench-compare bench-sign bench-coldstart bench-growth bench-emulator bench-quick bench-retries clean
 
 all: build build/modify_instance_token
 
@@ -95,16 +95,29 @@ demo: build build/modify_instance_token
 	    t=s[\"registries\"][\"tcr-12345\"][\"2ab3af0d-893d-423f-91b1-27713566f95f\"]; \
 	    print(\"enabled=%s desc=%r\" % (t[\"enabled\"], t[\"desc\"]))" $$TCR_EMULATOR_URL'
 
-test: check-fmt check-deps test-rust check-header check-abi test-c test-install test-bad-input test-load test-sanitizers check-secrets test-sdk check-vectors test-python test-wheel test-go test-dist
+test: check-fmt check-lint check-deps test-rust check-header check-abi test-c test-install test-bad-input test-load test-sanitizers check-secrets test-sdk check-vectors test-python test-wheel test-go test-dist
 	@echo "make test: all suites passed"
 
 test-rust: build
 	$(CARGO) test --release --features emulator
 
-# One formatting for the Rust sources (rustfmt's defaults).
+# One formatting for the Rust sources (rustfmt's defaults). Outside CI a
+# missing rustfmt is only reported; in CI (.ci/run installs it) it fails.
 check-fmt:
 	@if $(CARGO) fmt --version >/dev/null 2>&1; then $(CARGO) fmt --check; \
+	elif [ -n "$$CI" ]; then echo "check-fmt: rustfmt is missing in CI" >&2; exit 1; \
 	else echo "check-fmt: rustfmt is not installed here; skipped"; fi
+
+# Each ecosystem's linter, warnings as errors: clippy (all targets and
+# features), mypy --strict on the typed Python package, staticcheck on both
+# Go modules.
+STATICCHECK = $$(go env GOPATH)/bin/staticcheck
+check-lint: build $(VENV_PY)
+	$(CARGO) clippy --all-targets --all-features -- -D warnings
+	$(VENV_PY) -m mypy --strict bindings/python/src/tcr
+	@[ -x "$(STATICCHECK)" ] || go install honnef.co/go/tools/cmd/staticcheck@v0.8.2
+	cd bindings/go && $(STATICCHECK) ./...
+	cd tests/gosdk && $(STATICCHECK) ./...
 
 # TLS is rustls only: no OpenSSL or native-tls anywhere in the dependency tree.
 check-deps:
@@ -161,9 +174,9 @@ check-secrets: build build/test_tcr
 	  echo "check-secrets: no secret in $$(echo "$$out" | wc -l) lines of output"
 
 # A virtualenv with the official Python SDK, pinned.
-$(VENV_PY): tests/requirements-sdk.txt tests/requirements-packaging.txt
+$(VENV_PY): tests/requirements-sdk.txt tests/requirements-tools.txt
 	$(PYTHON) -m venv $(VENV)
-	$(VENV_PY) -m pip install --quiet --disable-pip-version-check -r tests/requirements-sdk.txt -r tests/requirements-packaging.txt
+	$(VENV_PY) -m pip install --quiet --disable-pip-version-check -r tests/requirements-sdk.txt -r tests/requirements-tools.txt
 	@touch $(VENV_PY)
 
 venv: $(VENV_PY)

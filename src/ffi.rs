@@ -381,7 +381,7 @@ pub unsafe extern "C" fn tcr_client_new(
         non_null!(client_out, "client_out");
         let o = &*options;
         let rate_limit = match o.rate_limit {
-            r if r == 0.0 => None,
+            0.0 => None,
             r if r == TCR_RATE_LIMIT_OFF => Some(0.0),
             r if r < 0.0 => {
                 return Err(Error::invalid(

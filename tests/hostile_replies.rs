@@ -6,14 +6,14 @@
 mod common;
 
 use common::*;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use tcr::log::Level;
 use tcr::{Client, ClientOptions, Error};
 
 /// A client with temporary credentials (so a session token is sent), one
 /// attempt, and a log sink whose lines are returned by the second value.
-fn logged_client(emu: &Emulator) -> (Client, Arc<Mutex<Vec<(Level, String)>>>) {
+fn logged_client(emu: &Emulator) -> (Client, CollectedLines) {
     let (sink, lines) = collecting_sink();
     let client = emu.client_with(ClientOptions {
         credentials: temporary_credentials(),
@@ -134,10 +134,10 @@ fn a_reply_cannot_forge_log_lines() {
         Err(Error::Api(api)) => api,
         other => panic!("{other:?}"),
     };
-    let ok_body = format!(r#"{{"Response":{{"RequestId":"r-2\r\u001b[2J x=1"}}}}"#);
+    let ok_body = r#"{"Response":{"RequestId":"r-2\r\u001b[2J x=1"}}"#;
     emu.fault(&format!(
         "mode=body&count=1&body={}",
-        percent_encode(&ok_body)
+        percent_encode(ok_body)
     ));
     let ok = client.modify_instance_token(&enable()).unwrap();
     assert_eq!(ok.request_id, "r-2\\r\\u{1b}[2J x=1");

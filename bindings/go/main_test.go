@@ -62,15 +62,6 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// control is tcrtest's Control, failing the test on any error (including a
-// reply other than 200, such as a fault the emulator refused).
-func control(t testing.TB, method, path string, into any) {
-	t.Helper()
-	if err := emulator.Control(method, path, into); err != nil {
-		t.Fatal(err)
-	}
-}
-
 type tokenState = tcrtest.TokenState
 
 func state(t testing.TB) tokenState {

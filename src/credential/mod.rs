@@ -474,7 +474,9 @@ mod tests {
 
     #[test]
     fn half_set_sources_are_errors_not_skips() {
-        let cases: Vec<(Sources, Vec<(&str, &str)>, &str)> = vec![
+        // (sources, environment, what the error names)
+        type Case<'a> = (Sources<'a>, Vec<(&'a str, &'a str)>, &'a str);
+        let cases: Vec<Case> = vec![
             (
                 Sources {
                     secret_id: Some("AKID"),

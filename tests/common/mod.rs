@@ -242,11 +242,11 @@ pub struct Raw<'a> {
     pub body: &'a str,
 }
 
+/// The lines a [`collecting_sink`] kept, each with its level.
+pub type CollectedLines = std::sync::Arc<std::sync::Mutex<Vec<(tcr::log::Level, String)>>>;
+
 /// A log sink that keeps every line with its level, and those lines.
-pub fn collecting_sink() -> (
-    tcr::log::LogSink,
-    std::sync::Arc<std::sync::Mutex<Vec<(tcr::log::Level, String)>>>,
-) {
+pub fn collecting_sink() -> (tcr::log::LogSink, CollectedLines) {
     let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let sink_lines = std::sync::Arc::clone(&lines);
     let sink: tcr::log::LogSink = std::sync::Arc::new(move |level, line: &str| {

@@ -477,9 +477,7 @@ impl Emulator {
         }
         match req.header("x-tc-region") {
             None => return Err(reject("MissingParameter", "missing X-TC-Region")),
-            Some(r) if r.is_empty() => {
-                return Err(reject("InvalidParameterValue", "X-TC-Region is empty"))
-            }
+            Some("") => return Err(reject("InvalidParameterValue", "X-TC-Region is empty")),
             Some(_) => {}
         }
         let params: Map<String, Value> = match serde_json::from_slice(&req.body) {

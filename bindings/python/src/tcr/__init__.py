@@ -28,7 +28,8 @@ __version__ = "0.1.0"
 
 def library_version() -> str:
     """The version of the loaded libtcr."""
-    return _ffi_module.lib.tcr_version().decode("ascii")
+    version: bytes = _ffi_module.lib.tcr_version()
+    return version.decode("ascii")
 
 
 __all__ = [

@@ -191,7 +191,7 @@ class Client:
         # Lines reach Python only when someone listens: crossing into Python
         # for every attempt costs the GIL.
         wants_log = logger is not None and (logger.isEnabledFor(_DEBUG) or danger_accept_invalid_certs is True)
-        if wants_log:
+        if wants_log and logger is not None:
             sink = logger
             self._log_callback = _ffi.LogCallback(
                 lambda _data, level, line: sink.log(_LEVELS.get(level, _DEBUG), "%s", line.decode("utf-8", "replace")))

@@ -7,7 +7,7 @@ function the header declares is declared here, so this view cannot drift.
 import ctypes
 import os
 import sys
-from typing import List, Optional, Tuple
+from typing import FrozenSet, List, Optional, Tuple
 
 _LIBRARY_FILE = "libtcr.dylib" if sys.platform == "darwin" else "libtcr.so"
 
@@ -169,8 +169,14 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
         function = getattr(lib, name)
         function.argtypes = argtypes
         function.restype = restype
-    lib.declared_functions = frozenset(signatures)
+    global declared_functions
+    declared_functions = frozenset(signatures)
     return lib
+
+
+# The C functions given argtypes and restype above (tests compare them with
+# the header's).
+declared_functions: FrozenSet[str] = frozenset()
 
 
 def _check_version(library: ctypes.CDLL, path: str) -> None:

@@ -99,7 +99,8 @@ _BY_STATUS: Dict[int, Type[TcrError]] = {
 
 
 def _status_name(status: int) -> str:
-    return _ffi.lib.tcr_status_name(status).decode("ascii")
+    name: bytes = _ffi.lib.tcr_status_name(status)
+    return name.decode("ascii")
 
 
 def error_for(status: int, message: Optional[str], *, code: Optional[str] = None, request_id: Optional[str] = None,
