@@ -46,7 +46,7 @@ build/modify_instance_token: examples/modify_instance_token.c include/tcr.h | bu
 	$(CC) -std=c99 $(CWARN) -O2 -Iinclude $< -o $@ $(LINK_TCR)
 
 # The same tool linked statically, as the README shows: no libtcr.so at run time.
-STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
+STATIC_LIBS = $(shell scripts/native-static-libs.sh)
 build/modify_instance_token_static: examples/modify_instance_token.c include/tcr.h | build
 	@mkdir -p build
 	$(CC) -std=c99 $(CWARN) -O2 -Iinclude $< -o $@ $(RELEASE)/libtcr.a $(STATIC_LIBS)
@@ -77,23 +77,7 @@ build/header_cpp: tests/c/header_cpp.cpp include/tcr.h | build
 # The three examples of the service document against a local emulator, from
 # C (the example tool), then Python and Go; then the token's final state.
 demo: build build/modify_instance_token
-	@tests/with-emulator.sh -- sh -c '\
-	  set -e; \
-	  export TENCENTCLOUD_SECRET_ID=$(DEMO_ID) TENCENTCLOUD_SECRET_KEY=$(DEMO_KEY) TENCENTCLOUD_REGION=ap-guangzhou; \
-	  tool="build/modify_instance_token --endpoint $$TCR_EMULATOR_URL --registry-id tcr-12345 --token-id 2ab3af0d-893d-423f-91b1-27713566f95f"; \
-	  echo "emulator at $$TCR_EMULATOR_URL"; \
-	  echo "== C (build/modify_instance_token)"; \
-	  printf "Example 1, enable:             RequestId "; $$tool --enable; \
-	  printf "Example 2, disable:            RequestId "; $$tool --disable; \
-	  printf "Example 3, description \"aaa\": RequestId "; $$tool --desc aaa; \
-	  echo "== Python (bindings/python)"; \
-	  PYTHONPATH=bindings/python/src $(PYTHON) bindings/python/examples/seed.py $$TCR_EMULATOR_URL; \
-	  echo "== Go (bindings/go)"; \
-	  (cd bindings/go && go run ./examples/seed -endpoint $$TCR_EMULATOR_URL); \
-	  printf "Final token state: "; $(PYTHON) -c "import json,sys,urllib.request; \
-	    s=json.load(urllib.request.urlopen(sys.argv[1]+\"/_emulator/state\")); \
-	    t=s[\"registries\"][\"tcr-12345\"][\"2ab3af0d-893d-423f-91b1-27713566f95f\"]; \
-	    print(\"enabled=%s desc=%r\" % (t[\"enabled\"], t[\"desc\"]))" $$TCR_EMULATOR_URL'
+	@PYTHON=$(PYTHON) tests/with-emulator.sh -- scripts/demo.sh
 
 test: check-fmt check-lint check-deps test-rust check-header check-abi test-c test-install test-bad-input test-load test-sanitizers check-secrets test-sdk check-vectors test-python test-wheel test-go test-dist
 	@echo "make test: all suites passed"
@@ -130,6 +114,8 @@ check-deps:
 check-header: build
 	@git diff --exit-code --stat -- include/tcr.h $(GO_DIR)/include/tcr.h || { echo "include/tcr.h is out of date: commit the regenerated header" >&2; exit 1; }
 	@cmp include/tcr.h $(GO_DIR)/include/tcr.h && cmp LICENSE $(GO_DIR)/LICENSE && cmp LICENSE bindings/python/LICENSE
+	@grep -qF -- "libtcr.a $(STATIC_LIBS)" $(GO_DIR)/ffi.go || \
+	  { echo "$(GO_DIR)/ffi.go must link libtcr.a with: $(STATIC_LIBS)" >&2; exit 1; }
 
 # The demo key pair and a temporary one, for the example tool's credential chain.
 EXAMPLE_TOOL_KEYS := --key $(DEMO_ID):$(DEMO_KEY) --key AKIDEXTOOLTEMP:ex-temp-key:ex-token
@@ -259,59 +245,8 @@ check-vectors: $(VENV_PY)
 vectors: $(VENV_PY)
 	$(VENV_PY) tests/vectors/generate.py > tests/vectors/sdk_vectors.json
 
-# A quick single-thread calls/s from each language against the emulator.
-build/bench_calls: benches/quick/calls.c tests/c/demo.h include/tcr.h | build
-	@mkdir -p build
-	$(CC) -std=c99 $(CWARN) -O2 -Iinclude -Itests/c $< -o $@ $(LINK_TCR)
-
-bench-quick: build build/bench_calls
-	tests/with-emulator.sh --rate 0 -- sh -c '\
-	  build/bench_calls 5000; \
-	  PYTHONPATH=bindings/python/src $(PYTHON) benches/quick/calls.py 5000; \
-	  cd bindings/go && go test -run "^$$" -bench ModifyInstanceToken -benchtime 5000x . | grep calls/s'
-
-# Every client side by side against one local server (see BENCHMARKS.md).
-build/bench_c_client: benches/compare/c_client.c tests/c/demo.h include/tcr.h | build
-	@mkdir -p build
-	$(CC) -std=c99 $(CWARN) -O2 -Iinclude -Itests/c $< -o $@ $(LINK_TCR) -lpthread
-
-# Everything BENCHMARKS.md reports, in one run: clients side by side, one
-# signature, cold start, growth.
-bench: bench-compare bench-sign bench-coldstart bench-growth
-
-bench-compare: build build/bench_c_client $(VENV_PY)
-	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || \
-	  echo "bench: wrk could not be installed; its rows are left out"
-	TCR_EMULATOR=$(CURDIR)/$(EMULATOR) TCR_VENV_PYTHON=$(CURDIR)/$(VENV_PY) $(PYTHON) benches/compare/compare.py 3
-
-# One signature: criterion, a paired ratio, callgrind, and the official Go
-# SDK's signing code under its profiler (installs valgrind).
-bench-sign: build
-	@command -v valgrind >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq valgrind >/dev/null; } || \
-	  echo "bench-sign: valgrind could not be installed; instruction counts are left out"
-	$(PYTHON) benches/sign_compare.py
-
-# Cold start and peak RSS of one-call processes (installs hyperfine and time).
-bench-coldstart: build build/modify_instance_token $(VENV_PY)
-	@command -v hyperfine >/dev/null 2>&1 && [ -x /usr/bin/time ] || \
-	  { apt-get update -qq && apt-get install -y -qq hyperfine time >/dev/null; }
-	cd bindings/go && go build -o ../../build/go-wrapper-once ./internal/benchcmd/wrapperonce
-	cd tests/gosdk && go build -o ../../build/go-sdk-once ./sdkonce
-	TCR_VENV_PYTHON=$(CURDIR)/$(VENV_PY) benches/coldstart.sh
-
-# calls/s and RSS at 1k, 10k and 100k calls in one process.
-build/bench_growth: benches/compare/growth.c tests/c/demo.h include/tcr.h | build
-	@mkdir -p build
-	$(CC) -std=c99 $(CWARN) -O2 -Iinclude -Itests/c $< -o $@ $(LINK_TCR)
-
-bench-growth: build build/bench_growth
-	tests/with-emulator.sh --no-verify --rate 0 -- build/bench_growth
-
-bench-retries: build
-	$(CARGO) bench --features emulator --bench retry_timings
-
-bench-emulator: build
-	$(CARGO) bench --features emulator --bench emulator_throughput
+# The benchmarks (make bench and its parts): benches/bench.mk.
+include benches/bench.mk
 
 # Installing, the way a C or C++ user does; PREFIX must be absolute.
 PREFIX ?= /usr/local

@@ -44,16 +44,9 @@ if [ "$built_soname" != "$soname" ]; then
   exit 1
 fi
 
-# The system libraries a static link needs: what rustc names for a static
-# library on this target (none of libtcr's dependencies adds one; the
-# static link test in `make test-install` would fail if one did).
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-: > "$scratch/empty.rs"
-native=$(rustc --crate-type staticlib --crate-name probe --print native-static-libs \
-           -o "$scratch/libprobe.a" "$scratch/empty.rs" 2>&1 |
-         sed -n 's/.*native-static-libs: //p')
-[ -n "$native" ] || { echo "install.sh: rustc did not name the native static libraries" >&2; exit 1; }
+native=$(scripts/native-static-libs.sh)
 native_cmake=$(echo "$native" | sed 's/-l//g; s/ /;/g')
 
 install -d "$dest/include" "$dest/lib/pkgconfig" "$dest/lib/cmake/tcr" "$dest/share/doc/tcr"
