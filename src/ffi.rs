@@ -82,7 +82,9 @@ pub struct tcr_client_options {
     /// SecretId. NULL (with `secret_key` NULL): the next source of the chain
     /// (environment, profile file, CVM role).
     pub secret_id: *const c_char,
-    /// SecretKey. Kept in memory that is wiped when the client is freed.
+    /// SecretKey. libtcr's copy is wiped when the client is freed; copies it
+    /// cannot reach (yours, the HTTP stack's header values) are not: a best
+    /// effort.
     pub secret_key: *const c_char,
     /// Session token of temporary credentials, sent as `X-TC-Token`. Optional.
     pub session_token: *const c_char,

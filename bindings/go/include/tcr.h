@@ -133,7 +133,9 @@ typedef struct tcr_client_options {
    */
   const char *secret_id;
   /*
-   SecretKey. Kept in memory that is wiped when the client is freed.
+   SecretKey. libtcr's copy is wiped when the client is freed; copies it
+   cannot reach (yours, the HTTP stack's header values) are not: a best
+   effort.
    */
   const char *secret_key;
   /*
