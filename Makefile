@@ -104,10 +104,14 @@ check-lint: build $(VENV_PY)
 	cd tests/gosdk && $(STATICCHECK) ./...
 
 # TLS is rustls only: no OpenSSL or native-tls anywhere in the dependency tree.
+# A tree that cannot be produced is a failure, not a pass: the tree is taken
+# first, and must hold rustls (what TLS is built on) to count as read.
 check-deps:
-	@if $(CARGO) tree --features emulator -e normal,build --prefix none | grep -iE '^(openssl|native-tls)'; then \
-	  echo "OpenSSL crept into the dependency tree" >&2; exit 1; fi
-	@echo "check-deps: no OpenSSL in cargo tree"
+	@tree=$$($(CARGO) tree --features emulator -e normal,build --prefix none) || \
+	  { echo "check-deps: cargo tree failed" >&2; exit 1; }; \
+	  echo "$$tree" | grep -q '^rustls v' || { echo "check-deps: no rustls in the tree: not the tree expected" >&2; exit 1; }; \
+	  if echo "$$tree" | grep -iE '^(openssl|native-tls)'; then echo "OpenSSL crept into the dependency tree" >&2; exit 1; fi; \
+	  echo "check-deps: no OpenSSL in $$(echo "$$tree" | wc -l) crates of cargo tree"
 
 # Fails when the build changed the committed header (or its copy in the Go
 # module), or when the Go module's copies differ from the originals.
@@ -150,14 +154,22 @@ test-sanitizers: build build/test_tcr_asan build/test_bad_input_asan build/load_
 # Everything the C suite prints, with TCR_LOG=debug on, must hold none of its
 # secrets (the keys it uses, right and wrong, its session tokens, and any
 # signature: a gateway page it provokes echoes them, redacted).
+# The suite must pass, and print at least one attempt line per request the
+# emulator counted (it would print none if TCR_LOG were ignored).
 check-secrets: build build/test_tcr
-	@out=$$(TCR_LOG=debug tests/with-emulator.sh --key AKIDCTEST:ctest-secret-key --rate 0 -- build/test_tcr 2>&1); \
+	@mkdir -p build
+	@out=$$(TCR_LOG=debug tests/with-emulator.sh --stats build/check-secrets-stats.json --key AKIDCTEST:ctest-secret-key --rate 0 -- build/test_tcr 2>&1) || \
+	  { echo "$$out" | tail -n 20; echo "check-secrets: the C suite failed" >&2; exit 1; }; \
 	  echo "$$out" | tail -n 1; \
+	  requests=$$($(PYTHON) -c 'import json,sys; print(json.load(open(sys.argv[1]))["requests"])' build/check-secrets-stats.json); \
+	  lines=$$(echo "$$out" | grep -c '^tcr: action=.* attempt='); \
+	  [ "$$requests" -gt 100 ] && [ "$$lines" -ge "$$requests" ] || \
+	    { echo "check-secrets: $$lines attempt lines for $$requests requests" >&2; exit 1; }; \
 	  for secret in ctest-secret-key wrong-secret-key "key with spaces" ctest-session-token; do \
 	    if echo "$$out" | grep -qF -- "$$secret"; then echo "check-secrets: '$$secret' appears in the output" >&2; exit 1; fi; done; \
 	  if echo "$$out" | grep -qE 'Signature=[^[]|[0-9a-f]{64}'; then echo "check-secrets: a signature appears in the output" >&2; exit 1; fi; \
 	  echo "$$out" | grep -qF 'Signature=[redacted]' || { echo "check-secrets: the echoed-headers case printed nothing to check" >&2; exit 1; }; \
-	  echo "check-secrets: no secret in $$(echo "$$out" | wc -l) lines of output"
+	  echo "check-secrets: no secret in $$(echo "$$out" | wc -l) lines of output ($$lines attempt lines, $$requests requests)"
 
 # A virtualenv with the official Python SDK, pinned.
 $(VENV_PY): tests/requirements-sdk.txt tests/requirements-tools.txt

@@ -545,15 +545,32 @@ mod tests {
     }
 
     #[test]
-    fn dates_far_from_now_format_as_four_digit_years_would() {
-        for timestamp in [
-            i64::MIN / 86_400 * 86_400 / 2,
-            -62_167_219_201,
-            253_402_300_800,
+    fn dates_are_the_proleptic_gregorian_calendars() {
+        // Expected values from Python's datetime, not from this module.
+        for (timestamp, date) in [
+            (0, "1970-01-01"),
+            (951_782_400, "2000-02-29"),
+            (4_107_542_400, "2100-03-01"),
+            (253_402_214_399, "9999-12-30"),
+            (-62_135_596_800, "0001-01-01"),
+            (1_551_113_065, "2019-02-25"),
+            (-1, "1969-12-31"),
         ] {
-            let (y, m, d) = civil_from_days(timestamp.div_euclid(86_400));
-            assert_eq!(utc_date(timestamp), format!("{y:04}-{m:02}-{d:02}"));
+            assert_eq!(utc_date(timestamp), date, "{timestamp}");
         }
+    }
+
+    #[test]
+    fn dates_outside_four_digit_years_format_as_format_would() {
+        // One second before 0000-01-01, and 10000-01-01: "{:04}" of the year.
+        assert_eq!(utc_date(-62_167_219_201), "-001-12-31");
+        assert_eq!(utc_date(253_402_300_800), "10000-01-01");
+        // The far past neither panics nor overflows the buffer.
+        let far = utc_date(i64::MIN / 86_400 * 86_400 / 2);
+        assert!(
+            far.starts_with('-') && far.ends_with(|c: char| c.is_ascii_digit()),
+            "{far}"
+        );
     }
 
     #[test]

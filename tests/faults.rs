@@ -74,10 +74,8 @@ fn each_fault_gets_its_status_its_retry_policy_and_a_bounded_time() {
             Some(n) => assert_eq!(outcome.attempts, n, "{fault}"),
             None => assert!(outcome.attempts > 1, "{fault}: retried"),
         }
-        assert!(
-            took <= timeout + Duration::from_millis(100),
-            "{fault} took {took:?}"
-        );
+        // Within the timeout, with half of it as slack for a loaded machine.
+        assert!(took <= timeout + timeout / 2, "{fault} took {took:?}");
         // The same client keeps working (the delayed reply may still be draining).
         client
             .modify_instance_token(&enable())

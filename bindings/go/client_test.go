@@ -237,7 +237,9 @@ func TestGoroutinesShareOneClient(t *testing.T) {
 		t.Errorf("the emulator saw %d requests, want %d", got, goroutines*calls)
 	}
 
-	// Calls run in parallel: 8 calls each delayed 300 ms finish well before 2.4 s.
+	// Calls run in parallel: 8 calls each delayed 300 ms take at least 300 ms
+	// and finish well before the 2.4 s they would take one after another.
+	faultsBefore := stats(t).Faults
 	fault(t, "mode=delay&delay_ms=300&count=8")
 	started := time.Now()
 	for g := 0; g < goroutines; g++ {
@@ -250,8 +252,11 @@ func TestGoroutinesShareOneClient(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if elapsed := time.Since(started); elapsed > 1500*time.Millisecond {
+	if elapsed := time.Since(started); elapsed < 300*time.Millisecond || elapsed >= 2*time.Second {
 		t.Errorf("8 concurrent 300 ms calls took %v", elapsed)
+	}
+	if got := stats(t).Faults - faultsBefore; got != 8 {
+		t.Errorf("the emulator delayed %d calls, want 8", got)
 	}
 }
 

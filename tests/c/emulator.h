@@ -21,8 +21,8 @@ static int emulator_port_of(const char *url) {
     return atoi(url + strlen(prefix));
 }
 
-/* Sends METHOD PATH to the emulator at URL; returns the malloc'd reply body
- * (NULL on failure). */
+/* Sends METHOD PATH to the emulator at URL; returns the malloc'd reply body,
+ * or NULL on failure, including a reply other than 200 (a refused fault). */
 static char *emulator_call(const char *url, const char *method, const char *path) {
     int port = emulator_port_of(url), fd;
     struct sockaddr_in addr;
@@ -47,7 +47,7 @@ static char *emulator_call(const char *url, const char *method, const char *path
     if (buf == NULL) return NULL;
     buf[len] = '\0';
     body = strstr(buf, "\r\n\r\n");
-    copy = body ? strdup(body + 4) : NULL;
+    copy = body && strncmp(buf, "HTTP/1.1 200 ", 13) == 0 ? strdup(body + 4) : NULL;
     free(buf);
     return copy;
 }

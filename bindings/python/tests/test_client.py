@@ -184,10 +184,20 @@ def test_close_waits_for_calls_in_flight(emulator, client):
     results = []
     worker = threading.Thread(target=lambda: results.append(client.modify_instance_token(REGISTRY, TOKEN, enable=True)))
     worker.start()
-    time.sleep(0.1)
+    # Synchronise on the emulator having the request (it then holds it 400 ms),
+    # not on a sleep.
+    deadline = time.monotonic() + 5
+    while emulator.stats()["requests"] < 1:
+        assert time.monotonic() < deadline, "the call never reached the emulator"
+        time.sleep(0.005)
+    closing = time.monotonic()
     client.close()  # must not free the client under the running call
+    # The emulator holds the reply 400 ms after the request arrived: close()
+    # waited for it rather than returning at once.
+    assert time.monotonic() - closing >= 0.3
     worker.join(timeout=10)
     assert len(results) == 1 and len(results[0].request_id) == 36
+    assert emulator.stats()["faults"] == 1
 
 
 def test_threads_sharing_one_client_make_progress_together(emulator, client):
@@ -209,7 +219,10 @@ def test_threads_sharing_one_client_make_progress_together(emulator, client):
         t.join(timeout=10)
     elapsed = time.monotonic() - started
     assert len(set(ids)) == 8
-    assert elapsed < 1.5, f"8 concurrent 300 ms calls took {elapsed:.2f}s"
+    # Every call was delayed (so at least 300 ms), and they overlapped: one
+    # after another they would take at least 2.4 s.
+    assert emulator.stats()["faults"] == 8
+    assert 0.3 <= elapsed < 2.0, f"8 concurrent 300 ms calls took {elapsed:.2f}s"
 
 
 def test_library_version_matches_the_package():
