@@ -187,3 +187,36 @@ fn no_role_and_an_unreachable_metadata_service_are_named() {
         other => panic!("{other:?}"),
     }
 }
+
+/// A metadata service that accepts the connection and never answers (what
+/// a firewall that holds the flow does): the chain gives up after its 1 s
+/// metadata timeout, not the call's 60 s.
+#[test]
+fn a_silent_metadata_service_is_given_up_after_one_second() {
+    let emu = Emulator::start(&["--rate", "0"]);
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", silent.local_addr().unwrap());
+    // Holds the accepted connections open without a byte in reply.
+    std::thread::spawn(move || {
+        let held: Vec<_> = silent.incoming().take(4).collect();
+        std::thread::sleep(std::time::Duration::from_secs(10));
+        drop(held);
+    });
+    let none = |_: &str| None;
+    let options = ClientOptions {
+        region: Some("ap-guangzhou"),
+        credentials: Sources {
+            metadata_url: Some(&url),
+            ..Default::default()
+        },
+        ..base(&emu)
+    };
+    let started = std::time::Instant::now();
+    let result = Client::new_with_env(&options, &none);
+    let took = started.elapsed();
+    assert!(matches!(result, Err(Error::Credentials(_))), "{result:?}");
+    assert!(
+        took >= std::time::Duration::from_millis(900) && took < std::time::Duration::from_secs(5),
+        "gave up after {took:?}"
+    );
+}

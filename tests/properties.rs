@@ -238,8 +238,5 @@ fn the_endpoint_property_sees_accepted_endpoints() {
             Endpoint::parse(&text).is_ok()
         })
         .count();
-    assert!(
-        accepted * 5 >= total,
-        "only {accepted} of {total} accepted"
-    );
+    assert!(accepted * 5 >= total, "only {accepted} of {total} accepted");
 }

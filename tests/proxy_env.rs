@@ -1,4 +1,5 @@
-//! HTTP_PROXY from the process environment, and ignore_proxy_env. One test
+//! HTTP_PROXY and ALL_PROXY from the process environment, and
+//! ignore_proxy_env. One test
 //! in its own binary, because it changes the process environment.
 
 mod common;
@@ -38,7 +39,7 @@ fn the_proxy_environment_is_used_unless_ignored() {
 
     Client::new(&ClientOptions {
         ignore_proxy_env: true,
-        ..options
+        ..options.clone()
     })
     .unwrap()
     .modify_instance_token(&enable())
@@ -54,4 +55,17 @@ fn the_proxy_environment_is_used_unless_ignored() {
         "sent directly"
     );
     std::env::remove_var("HTTP_PROXY");
+
+    // ALL_PROXY alone applies to every scheme, http included.
+    std::env::set_var("ALL_PROXY", &proxy.url);
+    Client::new(&options)
+        .unwrap()
+        .modify_instance_token(&enable())
+        .unwrap();
+    assert_eq!(
+        proxy.get("/_emulator/stats")["proxied"],
+        2,
+        "went through ALL_PROXY"
+    );
+    std::env::remove_var("ALL_PROXY");
 }

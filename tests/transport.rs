@@ -176,3 +176,142 @@ fn a_refusing_proxy_is_a_network_error_and_no_proxy_bypasses_it() {
         Err(Error::Network(_))
     ));
 }
+
+#[test]
+fn x_tc_language_is_sent_only_when_set() {
+    let emu = Emulator::start(&["--rate", "0"]);
+    let last_headers = || {
+        let seen = emu.get("/_emulator/requests")["requests"].clone();
+        seen.as_array().unwrap().last().unwrap()["headers"].clone()
+    };
+    let plain = Client::new(&ClientOptions {
+        endpoint: Some(&emu.url),
+        ..options()
+    })
+    .unwrap();
+    plain.modify_instance_token(&enable()).unwrap();
+    assert!(
+        last_headers().get("x-tc-language").is_none(),
+        "{}",
+        last_headers()
+    );
+    let english = Client::new(&ClientOptions {
+        endpoint: Some(&emu.url),
+        language: Some("en-US"),
+        ..options()
+    })
+    .unwrap();
+    english.modify_instance_token(&enable()).unwrap();
+    assert_eq!(last_headers()["x-tc-language"], "en-US");
+}
+
+/// Through the C ABI: a call made on a thread that runs a tokio runtime
+/// is refused with TCR_INTERNAL and a message saying what to do, rather
+/// than stalling the runtime. Nothing is sent.
+#[test]
+fn a_c_call_on_an_async_runtime_thread_is_tcr_internal() {
+    use std::ffi::{CStr, CString};
+    use tcr::ffi::*;
+    let emu = Emulator::start(&["--rate", "0"]);
+    let (id, key, region) = (
+        CString::new(ID).unwrap(),
+        CString::new(KEY).unwrap(),
+        CString::new("ap-guangzhou").unwrap(),
+    );
+    let endpoint = CString::new(emu.url.as_str()).unwrap();
+    let (registry, token) = (
+        CString::new(REGISTRY).unwrap(),
+        CString::new(TOKEN).unwrap(),
+    );
+    // SAFETY: zeroed option and request structs are the documented "not set".
+    let mut options: tcr_client_options = unsafe { std::mem::zeroed() };
+    options.secret_id = id.as_ptr();
+    options.secret_key = key.as_ptr();
+    options.region = region.as_ptr();
+    options.endpoint = endpoint.as_ptr();
+    let mut client = std::ptr::null_mut();
+    // SAFETY: valid pointers for the duration of the calls.
+    unsafe {
+        assert_eq!(
+            tcr_client_new(&options, &mut client, std::ptr::null_mut()),
+            tcr_status::TCR_OK
+        );
+    }
+    let mut request: tcr_modify_instance_token_request = unsafe { std::mem::zeroed() };
+    request.registry_id = registry.as_ptr();
+    request.token_id = token.as_ptr();
+    request.enable = TCR_ENABLE_TRUE;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let (status, message) = runtime.block_on(async {
+        let mut response: tcr_modify_instance_token_response = unsafe { std::mem::zeroed() };
+        // SAFETY: as above; the response is freed below.
+        unsafe {
+            let status = tcr_modify_instance_token(client, &request, &mut response);
+            let message = CStr::from_ptr(response.error_message)
+                .to_string_lossy()
+                .into_owned();
+            tcr_modify_instance_token_response_free(&mut response);
+            (status, message)
+        }
+    });
+    assert_eq!(status, tcr_status::TCR_INTERNAL);
+    assert!(message.contains("spawn_blocking"), "{message}");
+    assert_eq!(emu.requests(), 0);
+    // SAFETY: created above, freed once.
+    unsafe { tcr_client_free(client) };
+}
+
+/// A listener whose accept queue is full drops further SYNs, so connecting
+/// hangs (as to a host that drops packets): the connect timeout ends the
+/// attempt, long before the call's timeout.
+#[test]
+fn connect_timeout_bounds_a_connection_that_never_completes() {
+    use std::net::{SocketAddr, TcpStream};
+    use std::os::fd::FromRawFd;
+    use std::time::{Duration, Instant};
+    // SAFETY: plain socket calls on a descriptor this test owns; the
+    // listener is wrapped so that it is closed at the end.
+    let (listener, addr) = unsafe {
+        let fd = libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0);
+        assert!(fd >= 0);
+        let mut sin: libc::sockaddr_in = std::mem::zeroed();
+        sin.sin_family = libc::AF_INET as libc::sa_family_t;
+        sin.sin_addr.s_addr = u32::from_ne_bytes([127, 0, 0, 1]);
+        let len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+        assert_eq!(
+            libc::bind(fd, (&sin as *const libc::sockaddr_in).cast(), len),
+            0
+        );
+        assert_eq!(libc::listen(fd, 0), 0);
+        let listener = std::net::TcpListener::from_raw_fd(fd);
+        let addr: SocketAddr = listener.local_addr().unwrap();
+        (listener, addr)
+    };
+    // Fill the accept queue; nobody accepts.
+    let fillers: Vec<TcpStream> = (0..4)
+        .filter_map(|_| TcpStream::connect_timeout(&addr, Duration::from_millis(200)).ok())
+        .collect();
+    assert!(!fillers.is_empty());
+    let endpoint = format!("http://{addr}");
+    let client = Client::new(&ClientOptions {
+        endpoint: Some(&endpoint),
+        connect_timeout: Some(Duration::from_millis(300)),
+        timeout: Some(Duration::from_secs(20)),
+        ..options()
+    })
+    .unwrap();
+    let started = Instant::now();
+    let result = client.modify_instance_token(&enable());
+    let took = started.elapsed();
+    assert!(
+        matches!(&result, Err(Error::Timeout(m)) if m.contains("in time")),
+        "{result:?}"
+    );
+    assert!(
+        took >= Duration::from_millis(250) && took < Duration::from_secs(5),
+        "the attempt ended after {took:?}"
+    );
+    drop((listener, fillers));
+}

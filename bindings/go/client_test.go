@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net"
+	"runtime"
+	"runtime/cgo"
 	"strings"
 	"sync"
 	"testing"
@@ -278,4 +280,68 @@ func BenchmarkModifyInstanceToken(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "calls/s")
+}
+
+func TestCloseWaitsForCallsInFlight(t *testing.T) {
+	c := newTestClient(t, Options{})
+	before := stats(t).Requests
+	fault(t, "mode=delay&delay_ms=400&count=1")
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.ModifyInstanceToken(context.Background(), &ModifyInstanceTokenRequest{
+			RegistryId: testRegistry, TokenId: testToken, Enable: Bool(true)})
+		done <- err
+	}()
+	// Synchronise on the emulator having the request (it holds it 400 ms).
+	deadline := time.Now().Add(5 * time.Second)
+	for stats(t).Requests == before {
+		if time.Now().After(deadline) {
+			t.Fatal("the call never reached the emulator")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	closing := time.Now()
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if waited := time.Since(closing); waited < 300*time.Millisecond {
+		t.Errorf("Close returned after %v, before the call in flight ended", waited)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("the call in flight: %v", err)
+	}
+	if _, err := modify(t, c, ModifyInstanceTokenRequest{Enable: Bool(true)}); !errors.Is(err, ErrClosed) {
+		t.Errorf("a call after Close: %v", err)
+	}
+}
+
+// A client nobody closed is closed by its finalizer: Close's last step,
+// deleting the handle of the log callback, is seen to have happened.
+func TestAForgottenClientIsClosedByItsFinalizer(t *testing.T) {
+	c, err := NewClient(Options{SecretID: testSecretID, SecretKey: testSecretKey, Region: "ap-guangzhou",
+		Endpoint: emulatorURL, Log: func(LogLevel, string) {}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	handle := c.log
+	if handleDeleted(handle) {
+		t.Fatal("the log handle is missing while the client is open")
+	}
+	c = nil
+	deadline := time.Now().Add(10 * time.Second)
+	for !handleDeleted(handle) {
+		if time.Now().After(deadline) {
+			t.Fatal("the finalizer did not close the forgotten client")
+		}
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// handleDeleted reports whether h no longer refers to a value (cgo.Handle
+// panics on a deleted handle).
+func handleDeleted(h cgo.Handle) (deleted bool) {
+	defer func() { deleted = recover() != nil }()
+	h.Value()
+	return false
 }

@@ -9,6 +9,7 @@ use crate::credential::Credential;
 use crate::error::Error;
 use crate::sign;
 use reqwest::header::{HeaderName, HeaderValue};
+use zeroize::Zeroizing;
 
 /// The `Content-Type` of every request, as the official SDKs send it.
 pub const CONTENT_TYPE: &str = "application/json";
@@ -196,9 +197,12 @@ impl FixedHeaders {
 
 /// A header value the HTTP stack must never print; takes the bytes over
 /// without copying them.
-fn sensitive(bytes: impl TryInto<HeaderValue>) -> Result<HeaderValue, Error> {
-    let mut value = bytes
-        .try_into()
+/// The bytes are owned by a zeroizing buffer, so this copy is wiped when
+/// the last header value sharing it is dropped (copies hyper makes while
+/// writing the request are not: a best effort).
+fn sensitive(bytes: impl Into<Vec<u8>>) -> Result<HeaderValue, Error> {
+    let owned = bytes::Bytes::from_owner(Zeroizing::new(bytes.into()));
+    let mut value = HeaderValue::from_maybe_shared(owned)
         .map_err(|_| Error::Credentials("a credential cannot be sent as a header value".into()))?;
     value.set_sensitive(true);
     Ok(value)

@@ -110,4 +110,81 @@ mod tests {
         assert!(draws.iter().any(|d| *d < ceiling / 2) && draws.iter().any(|d| *d >= ceiling / 2));
         assert_eq!(j.below(Duration::ZERO), Duration::ZERO);
     }
+
+    /// 400 pauses after failed attempt number `attempt`, with no deadline
+    /// in the way.
+    fn pauses(failure: &AttemptFailure, attempt: u32) -> Vec<Duration> {
+        let mut backoff = Backoff::new();
+        let far = Instant::now() + Duration::from_secs(3600);
+        (0..400)
+            .map(|_| backoff.pause(failure, attempt, far).unwrap())
+            .collect()
+    }
+
+    /// The README's schedule: full jitter below 100 ms x 2^(n-1) after a
+    /// network failure before a reply, 500 ms x 2^(n-1) after
+    /// RequestLimitExceeded, never above 5 s. Each ceiling is checked from
+    /// both sides: no pause reaches it, and over 400 draws some come within
+    /// 10 % of it (a constant or a smaller schedule fails that).
+    #[test]
+    fn the_backoff_schedule_is_the_documented_one() {
+        let network = AttemptFailure::before_reply(Error::Network("reset".into()));
+        let limited = AttemptFailure::after_reply(Error::Api(crate::error::ApiError {
+            code: "RequestLimitExceeded.UinLimitExceeded".into(),
+            message: String::new(),
+            request_id: String::new(),
+            http_status: 200,
+        }));
+        for (failure, attempt, ceiling_ms) in [
+            (&network, 1, 100),
+            (&network, 2, 200),
+            (&network, 3, 400),
+            (&network, 7, 5_000),
+            (&limited, 1, 500),
+            (&limited, 2, 1_000),
+            (&limited, 4, 4_000),
+            (&limited, 5, 5_000),
+            (&limited, 40, 5_000),
+        ] {
+            let ceiling = Duration::from_millis(ceiling_ms);
+            let draws = pauses(failure, attempt);
+            let max = draws.iter().max().unwrap();
+            assert!(*max < ceiling, "attempt {attempt}: {max:?} >= {ceiling:?}");
+            assert!(
+                *max >= ceiling * 9 / 10,
+                "attempt {attempt}: max {max:?} of {ceiling:?}"
+            );
+            let mean = draws.iter().sum::<Duration>() / draws.len() as u32;
+            assert!(
+                mean > ceiling / 3 && mean < ceiling * 2 / 3,
+                "attempt {attempt}: mean {mean:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn what_is_not_retried_and_pauses_past_the_deadline() {
+        let far = Instant::now() + Duration::from_secs(3600);
+        let mut backoff = Backoff::new();
+        // A network failure after the reply began may have been processed.
+        let after = AttemptFailure::after_reply(Error::Network("reset mid-reply".into()));
+        assert_eq!(backoff.pause(&after, 1, far), None);
+        for error in [
+            Error::Timeout("slow".into()),
+            Error::Protocol {
+                http_status: 502,
+                message: String::new(),
+            },
+            Error::Credentials("none".into()),
+        ] {
+            assert_eq!(
+                backoff.pause(&AttemptFailure::before_reply(error), 1, far),
+                None
+            );
+        }
+        // No pause that would end past the deadline.
+        let network = AttemptFailure::before_reply(Error::Network("reset".into()));
+        let now = Instant::now();
+        assert_eq!(backoff.pause(&network, 1, now), None);
+    }
 }
