@@ -6,9 +6,7 @@
 mod common;
 
 use common::*;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
-use tcr::log::Level;
 use tcr::{Client, ClientOptions, Error};
 
 /// A client with temporary credentials (so a session token is sent), one
@@ -170,17 +168,6 @@ fn a_reply_cannot_forge_log_lines() {
         "{}",
         lines[1]
     );
-}
-
-/// The debug lines about attempts (not the one about the client's creation).
-fn attempt_lines(lines: &Mutex<Vec<(Level, String)>>) -> Vec<String> {
-    let lines = lines.lock().unwrap();
-    lines
-        .iter()
-        .map(|(_, line)| line)
-        .filter(|l| l.starts_with("tcr: action="))
-        .cloned()
-        .collect()
 }
 
 fn percent_encode(text: &str) -> String {

@@ -26,29 +26,21 @@ fn the_proxy_environment_is_used_unless_ignored() {
         max_attempts: Some(1),
         ..Default::default()
     };
-    Client::new(&options)
-        .unwrap()
-        .modify_instance_token(&enable())
-        .unwrap();
-    assert_eq!(
-        proxy.get("/_emulator/stats")["proxied"],
-        1,
-        "went through HTTP_PROXY"
-    );
+    let call = |options: &ClientOptions| {
+        Client::new(options)
+            .unwrap()
+            .modify_instance_token(&enable())
+            .unwrap();
+        proxy.get("/_emulator/stats")["proxied"].as_u64().unwrap()
+    };
+    assert_eq!(call(&options), 1, "went through HTTP_PROXY");
     assert_eq!(target.get("/_emulator/stats")["requests"], 0);
 
-    Client::new(&ClientOptions {
+    let direct = ClientOptions {
         ignore_proxy_env: true,
         ..options.clone()
-    })
-    .unwrap()
-    .modify_instance_token(&enable())
-    .unwrap();
-    assert_eq!(
-        proxy.get("/_emulator/stats")["proxied"],
-        1,
-        "the proxy saw nothing more"
-    );
+    };
+    assert_eq!(call(&direct), 1, "the proxy saw nothing more");
     assert_eq!(
         target.get("/_emulator/stats")["accepted"],
         1,
@@ -58,14 +50,6 @@ fn the_proxy_environment_is_used_unless_ignored() {
 
     // ALL_PROXY alone applies to every scheme, http included.
     std::env::set_var("ALL_PROXY", &proxy.url);
-    Client::new(&options)
-        .unwrap()
-        .modify_instance_token(&enable())
-        .unwrap();
-    assert_eq!(
-        proxy.get("/_emulator/stats")["proxied"],
-        2,
-        "went through ALL_PROXY"
-    );
+    assert_eq!(call(&options), 2, "went through ALL_PROXY");
     std::env::remove_var("ALL_PROXY");
 }

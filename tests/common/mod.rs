@@ -271,3 +271,15 @@ pub fn temporary_credentials<'a>() -> Sources<'a> {
         ..Default::default()
     }
 }
+
+/// The lines of a [`collecting_sink`] that report an HTTP attempt (not the
+/// one about the client's creation).
+pub fn attempt_lines(lines: &CollectedLines) -> Vec<String> {
+    let lines = lines.lock().unwrap();
+    lines
+        .iter()
+        .map(|(_, line)| line)
+        .filter(|line| line.starts_with("tcr: action=") && line.contains(" attempt="))
+        .cloned()
+        .collect()
+}
