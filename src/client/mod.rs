@@ -398,11 +398,12 @@ impl Client {
     }
 
     /// A transport failure as this crate's error, sorted by the error's
-    /// type: a timeout anywhere in its causes, a failed connect, or another
-    /// network failure.
+    /// type: a timeout anywhere in its causes (reqwest's `is_timeout` looks
+    /// through them, io::ErrorKind::TimedOut included), a failed connect, or
+    /// another network failure.
     fn transport_error(&self, e: &reqwest::Error) -> Error {
         let detail = error_chain(e);
-        if e.is_timeout() || caused_by(e, std::io::ErrorKind::TimedOut) {
+        if e.is_timeout() {
             Error::Timeout(format!(
                 "no complete reply from {} in time: {detail}",
                 self.endpoint.url
@@ -440,21 +441,6 @@ impl AttemptFailure {
             reply_arrived: true,
         }
     }
-}
-
-/// Whether an I/O error of this kind is among the causes of `e`.
-fn caused_by(e: &(dyn std::error::Error + 'static), kind: std::io::ErrorKind) -> bool {
-    let mut cause = Some(e);
-    while let Some(error) = cause {
-        if error
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == kind)
-        {
-            return true;
-        }
-        cause = error.source();
-    }
-    false
 }
 
 /// A lane could not be built (the first one in `Client::new`, or one more

@@ -51,17 +51,24 @@ static void emulator_post(const char *path_and_query) {
     free(reply);
 }
 
-static tcr_client *new_client(const char *secret_key, uint32_t timeout_ms) {
+/* Options for a client of the emulator with the test key. */
+static tcr_client_options emulator_options(void) {
     tcr_client_options options = {0};
-    tcr_client *client = NULL;
-    char *error = NULL;
     options.secret_id = SECRET_ID;
-    options.secret_key = secret_key;
+    options.secret_key = SECRET_KEY;
     options.region = "ap-guangzhou";
     options.endpoint = emulator_url;
-    options.timeout_ms = timeout_ms;
     options.rate_limit = TCR_RATE_LIMIT_OFF; /* tests call in bursts */
     options.max_attempts = 1;               /* faults must surface, not be retried */
+    return options;
+}
+
+static tcr_client *new_client(const char *secret_key, uint32_t timeout_ms) {
+    tcr_client_options options = emulator_options();
+    tcr_client *client = NULL;
+    char *error = NULL;
+    options.secret_key = secret_key;
+    options.timeout_ms = timeout_ms;
     if (tcr_client_new(&options, &client, &error) != TCR_OK) {
         fprintf(stderr, "tcr_client_new: %s\n", error ? error : "?");
         tcr_string_free(error);
@@ -383,7 +390,7 @@ static double seconds_since(const struct timespec *start) {
 
 /* Retries, the log callback, environment credentials and the rate limiter. */
 static void test_resilience_options(void) {
-    tcr_client_options options = {0};
+    tcr_client_options options = emulator_options();
     tcr_modify_instance_token_request request = {0};
     tcr_modify_instance_token_response response;
     tcr_client *client = NULL;
@@ -393,11 +400,6 @@ static void test_resilience_options(void) {
     request.token_id = TOKEN;
     request.enable = TCR_ENABLE_TRUE;
 
-    options.secret_id = SECRET_ID;
-    options.secret_key = SECRET_KEY;
-    options.region = "ap-guangzhou";
-    options.endpoint = emulator_url;
-    options.rate_limit = TCR_RATE_LIMIT_OFF;
     options.max_attempts = 3;
     options.log_callback = collect_log;
     options.log_user_data = &log_lines;
@@ -526,7 +528,7 @@ static void test_idle_connections(void) {
  * and the signature must reach neither the message nor a log line. */
 static void test_echoed_secrets(void) {
     const char *token = "ctest-session-token-value";
-    tcr_client_options options = {0};
+    tcr_client_options options = emulator_options();
     tcr_modify_instance_token_request request = {0};
     tcr_modify_instance_token_response response;
     tcr_client *client = NULL;
@@ -535,13 +537,7 @@ static void test_echoed_secrets(void) {
     request.registry_id = REGISTRY;
     request.token_id = TOKEN;
     request.enable = TCR_ENABLE_TRUE;
-    options.secret_id = SECRET_ID;
-    options.secret_key = SECRET_KEY;
     options.session_token = token;
-    options.region = "ap-guangzhou";
-    options.endpoint = emulator_url;
-    options.rate_limit = TCR_RATE_LIMIT_OFF;
-    options.max_attempts = 1;
     options.log_callback = collect_log;
     options.log_user_data = &log_lines;
     log_text[0] = '\0';
