@@ -19,6 +19,6 @@ pub mod sign;
 mod transport;
 
 pub use api::{ModifyInstanceToken, ModifyInstanceTokenResponse};
-pub use client::{Client, ClientOptions, Outcome};
+pub use client::{Client, ClientOptions, Outcome, MAX_CLOCK_OFFSET, SIGNATURE_EXPIRED};
 pub use credential::Sources;
 pub use error::{ApiError, Error};

@@ -93,14 +93,15 @@ impl Http {
         })
     }
 
-    /// One POST; `reply` gets the status and the whole body of the reply.
+    /// One POST; `reply` gets the status, the headers and the whole body
+    /// of the reply.
     pub fn post<R>(
         &self,
         url: &reqwest::Url,
         headers: HeaderMap,
         body: Vec<u8>,
         timeout: Duration,
-        reply: impl FnOnce(u16, &[u8]) -> R,
+        reply: impl FnOnce(u16, &HeaderMap, &[u8]) -> R,
     ) -> Result<R, Failure> {
         if tokio::runtime::Handle::try_current().is_ok() {
             return Err(Failure::InsideRuntime);
@@ -127,7 +128,7 @@ impl Http {
                 }
                 body.extend_from_slice(&chunk);
             }
-            Ok(reply(status, &body))
+            Ok(reply(status, response.headers(), &body))
         });
         // A lane whose call failed may hold a broken connection; reqwest's
         // pool drops those itself, so the lane is as good as a new one.
@@ -291,7 +292,7 @@ mod tests {
             HeaderMap::new(),
             Vec::new(),
             Duration::from_secs(5),
-            |s, _| s,
+            |s, _, _| s,
         );
         assert!(matches!(reply, Ok(200)));
     }
@@ -354,7 +355,7 @@ mod tests {
                     HeaderMap::new(),
                     b"{}".to_vec(),
                     Duration::from_secs(5),
-                    |s, b| (s, b.to_vec()),
+                    |s, _, b| (s, b.to_vec()),
                 )
                 .ok()
                 .unwrap();
@@ -398,7 +399,7 @@ mod tests {
                             HeaderMap::new(),
                             Vec::new(),
                             Duration::from_secs(5),
-                            |s, b| (s, b.to_vec()),
+                            |s, _, b| (s, b.to_vec()),
                         );
                         assert!(matches!(reply, Ok((200, ref b)) if b == b"ok"));
                     }
@@ -460,7 +461,7 @@ mod tests {
                 HeaderMap::new(),
                 Vec::new(),
                 Duration::from_secs(1),
-                |_, _| (),
+                |_, _, _| (),
             )
         });
         assert!(matches!(result, Err(Failure::InsideRuntime)));

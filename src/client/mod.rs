@@ -3,9 +3,11 @@
 //! transport, retried when [`retry`] allows, logged, and the reply turned
 //! into a result.
 
+mod clock;
 mod request;
 mod retry;
 
+pub use clock::{MAX_CLOCK_OFFSET, SIGNATURE_EXPIRED};
 pub use request::{SignedRequest, CONTENT_TYPE, REQUEST_CLIENT};
 pub use retry::is_rate_limited;
 
@@ -17,8 +19,9 @@ use crate::limiter::RateLimiter;
 use crate::log::{self, LogSink, Logger};
 use crate::peer_text::Secrets;
 use crate::transport::{self, Failure, Http};
+use clock::{Clock, Learned};
 use request::{FixedHeaders, WireHeader};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 /// Settings for [`Client::new`]. `None`/`false` means "not set" (the
 /// default). Strings are borrowed; the client copies what it keeps.
@@ -110,6 +113,7 @@ pub struct Client {
     max_attempts: u32,
     limiter: Option<RateLimiter>,
     logger: Logger,
+    clock: Clock,
 }
 
 impl std::fmt::Debug for Client {
@@ -122,6 +126,7 @@ impl std::fmt::Debug for Client {
             .field("timeout", &self.timeout)
             .field("max_attempts", &self.max_attempts)
             .field("limiter", &self.limiter)
+            .field("clock_offset", &self.clock.offset())
             .finish_non_exhaustive()
     }
 }
@@ -206,6 +211,7 @@ impl Client {
             max_attempts,
             limiter,
             logger,
+            clock: Clock::default(),
         })
     }
 
@@ -220,6 +226,14 @@ impl Client {
     /// Where the credentials came from (e.g. "environment").
     pub fn credential_source(&self) -> String {
         self.credentials.source()
+    }
+
+    /// Seconds added to the local clock when signing: the service's clock
+    /// minus ours, as learned from the last `AuthFailure.SignatureExpire`
+    /// reply with a valid `Date` header (0 until then). See
+    /// [`Client::execute`].
+    pub fn clock_offset(&self) -> i64 {
+        self.clock.offset()
     }
 
     /// Enables, disables or re-describes one long-term access credential.
@@ -248,6 +262,13 @@ impl Client {
     /// waiting for the rate limiter and signed afresh, retrying network
     /// failures before a reply and `RequestLimitExceeded[.*]` with
     /// full-jitter exponential backoff, never past the timeout.
+    ///
+    /// An `AuthFailure.SignatureExpire` reply with a valid `Date` header
+    /// sets the client's clock offset (unless it is beyond
+    /// [`MAX_CLOCK_OFFSET`]: then a warning is logged and the offset kept),
+    /// and the call is signed again and tried once more at once, as one of
+    /// its attempts. Later calls sign with that offset from their first
+    /// attempt.
     pub fn execute(&self, request: &ModifyInstanceToken<'_>, timeout: Option<Duration>) -> Outcome {
         let rejected = |error| Outcome {
             result: Err(error),
@@ -264,6 +285,7 @@ impl Client {
         let deadline = Instant::now() + timeout;
         let mut backoff = retry::Backoff::new();
         let mut attempts = 0;
+        let mut clock_corrected = false;
         let result = loop {
             if let Some(limiter) = &self.limiter {
                 if let Err(e) = limiter.acquire(deadline) {
@@ -280,8 +302,16 @@ impl Client {
                 Ok(reply) => break Ok(reply),
                 Err(failure) => failure,
             };
+            // Learned even when no attempt is left, for the next call.
+            let corrected = failure
+                .server_time
+                .is_some_and(|server_time| self.correct_clock(server_time));
             if attempts >= self.max_attempts {
                 break Err(failure.error);
+            }
+            if corrected && !clock_corrected {
+                clock_corrected = true;
+                continue;
             }
             match backoff.pause(&failure, attempts, deadline) {
                 Some(pause) => std::thread::sleep(pause),
@@ -289,6 +319,31 @@ impl Client {
             }
         };
         Outcome { result, attempts }
+    }
+
+    /// Learns the clock offset from the service's time; whether it was
+    /// taken.
+    fn correct_clock(&self, server_time: i64) -> bool {
+        match self.clock.learn(server_time) {
+            Learned::Offset(offset) => {
+                if self.logger.debug_enabled() {
+                    self.logger.debug(&format!(
+                        "tcr: {SIGNATURE_EXPIRED}: signing with the service's clock from now on, \
+                         clock_offset_s={offset} (service minus local)"
+                    ));
+                }
+                true
+            }
+            Learned::Refused(offset) => {
+                self.logger.warn(&format!(
+                    "tcr: {SIGNATURE_EXPIRED}: the reply's Date is {offset} s from the local clock, \
+                     beyond the {MAX_CLOCK_OFFSET} s that are corrected; fix the clock \
+                     (clock_offset_s stays {})",
+                    self.clock.offset()
+                ));
+                false
+            }
+        }
     }
 
     /// One HTTP attempt, signed now.
@@ -308,7 +363,7 @@ impl Client {
             .current()
             .map_err(AttemptFailure::before_reply)?;
         let (headers, signature) = self
-            .wire_headers(&credential, body, now())
+            .wire_headers(&credential, body, self.clock.now())
             .map_err(AttemptFailure::before_reply)?;
         // What the peer might echo back; removed from anything quoting it.
         let secrets = Secrets::new(
@@ -373,10 +428,23 @@ impl Client {
             map,
             body,
             timeout,
-            |status, reply| api::parse_reply(status, reply, secrets),
+            |status, headers, reply| {
+                let parsed = api::parse_reply(status, reply, secrets);
+                // Read the service's clock only when it says ours is off.
+                let server_time = match &parsed {
+                    Err(Error::Api(api)) if api.code == SIGNATURE_EXPIRED => {
+                        clock::server_time(headers)
+                    }
+                    _ => None,
+                };
+                (parsed, server_time)
+            },
         );
         match reply {
-            Ok(parsed) => parsed.map_err(AttemptFailure::after_reply),
+            Ok((parsed, server_time)) => parsed.map_err(|error| AttemptFailure {
+                server_time,
+                ..AttemptFailure::after_reply(error)
+            }),
             Err(Failure::Send(e)) => Err(AttemptFailure::before_reply(self.transport_error(&e))),
             Err(Failure::Body(e)) => Err(AttemptFailure::after_reply(self.transport_error(&e))),
             Err(Failure::BodyTooLarge(http_status)) => {
@@ -425,6 +493,8 @@ impl Client {
 struct AttemptFailure {
     error: Error,
     reply_arrived: bool,
+    /// The `Date` of an `AuthFailure.SignatureExpire` reply.
+    server_time: Option<i64>,
 }
 
 impl AttemptFailure {
@@ -432,6 +502,7 @@ impl AttemptFailure {
         AttemptFailure {
             error,
             reply_arrived: false,
+            server_time: None,
         }
     }
 
@@ -439,6 +510,7 @@ impl AttemptFailure {
         AttemptFailure {
             error,
             reply_arrived: true,
+            server_time: None,
         }
     }
 }
@@ -466,13 +538,6 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
-}
-
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }
 
 #[cfg(test)]

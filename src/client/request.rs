@@ -21,12 +21,25 @@ pub const REQUEST_CLIENT: &str = concat!("tcr_", env!("CARGO_PKG_VERSION"));
 /// Headers whose values are secret: never printed, marked sensitive.
 const SENSITIVE_HEADERS: [&str; 2] = ["Authorization", "X-TC-Token"];
 
-/// A request ready to send: what goes on the wire, in order.
+/// A request ready to send: what goes on the wire, in order (the method is
+/// always `POST`). Its `Authorization` (a signature) and `X-TC-Token` are
+/// secrets: hidden from `Debug`, and wiped when it is dropped.
 #[derive(Clone)]
 pub struct SignedRequest {
     pub url: String,
     pub headers: Vec<(&'static str, String)>,
     pub body: Vec<u8>,
+}
+
+impl Drop for SignedRequest {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        for (name, value) in &mut self.headers {
+            if SENSITIVE_HEADERS.contains(name) {
+                value.zeroize();
+            }
+        }
+    }
 }
 
 impl SignedRequest {
@@ -86,6 +99,19 @@ impl Client {
             headers,
             body,
         })
+    }
+
+    /// The request [`Client::modify_instance_token`] would send now, for
+    /// the caller to send with an HTTP client of its own: validated, with
+    /// current credentials (a role's refreshed when due), signed at the
+    /// client's clock (offset included). It is accepted for 5 minutes, is
+    /// neither retried nor rate-limited by this library, and its signature
+    /// must be kept as secret as the key.
+    pub fn prepare_modify_instance_token(
+        &self,
+        request: &ModifyInstanceToken<'_>,
+    ) -> Result<SignedRequest, Error> {
+        self.signed_request(request, self.clock.now())
     }
 
     /// The headers of a request signed at `timestamp`, in order, as they go

@@ -190,6 +190,7 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
+/// A reply with the emulator's clock in its `Date` header.
 pub fn write_response<W: Write>(
     stream: &mut W,
     status: u16,
@@ -197,11 +198,26 @@ pub fn write_response<W: Write>(
     body: &[u8],
     keep_alive: bool,
 ) -> io::Result<()> {
+    let date = crate::clock::http_date();
+    write_response_dated(stream, status, content_type, body, keep_alive, &date)
+}
+
+/// A reply with this `Date` header ("": none).
+pub fn write_response_dated<W: Write>(
+    stream: &mut W,
+    status: u16,
+    content_type: &str,
+    body: &[u8],
+    keep_alive: bool,
+    date: &str,
+) -> io::Result<()> {
     let mut out = Vec::with_capacity(160 + body.len());
     write!(
         out,
-        "HTTP/1.1 {status} {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n{}\r\n",
+        "HTTP/1.1 {status} {}\r\n{}{date}{}Content-Type: {content_type}\r\nContent-Length: {}\r\n{}\r\n",
         reason(status),
+        if date.is_empty() { "" } else { "Date: " },
+        if date.is_empty() { "" } else { "\r\n" },
         body.len(),
         if keep_alive {
             ""

@@ -1,6 +1,7 @@
 //! tcr-emulator: a local stand-in for tcr.tencentcloudapi.com, for tests,
 //! demos and users' own test suites. See `tcr-emulator --help`.
 
+mod clock;
 mod http;
 mod service;
 mod tls;
@@ -47,6 +48,8 @@ Options:
   --rate N               requests per second per SecretId before
                          RequestLimitExceeded (default 20, 0 = no limit)
   --max-skew SECONDS     accepted clock difference of X-TC-Timestamp (default 300)
+  --clock-offset SECONDS run the service's clock this far ahead (negative:
+                         behind) of the host's; replies carry it in Date
   --no-verify            accept any signature (for benchmarks only)
   --fault MODE           start with a fault (see below) applied to every request
   --log                  print one line per API request on stderr
@@ -61,7 +64,10 @@ Control endpoints (unsigned):
                             and answers by code
   GET  /_emulator/requests  the last 64 requests (headers without
                             Authorization/X-TC-Token, and bodies)
-  POST /_emulator/reset     zero counters, forget requests, clear faults
+  POST /_emulator/reset     zero counters, forget requests, clear faults,
+                            the clock back to --clock-offset
+  GET  /_emulator/clock     {\"offset\": SECONDS, \"now\": UNIX_TIME}
+  POST /_emulator/clock?offset=SECONDS  shift the service's clock
   POST /_emulator/fault?mode=MODE[&count=N][&delay_ms=N][&status=N][&code=CODE]
                          [&body=PERCENT-ENCODED][&length=BYTES]
        MODE: none, drop, reset-before (RST, no reply), reset (RST mid-reply),
@@ -78,7 +84,8 @@ Control endpoints (unsigned):
        of filler actually sent), endless-body (chunked filler without end),
        echo-headers (status, default 502: an HTML page quoting every request
        header, secrets included; status=200: a JSON error whose Message
-       quotes them), body (status, default 200, with exactly BODY).
+       quotes them), body (status, default 200, with exactly BODY, and
+       date=HTTP-DATE as its Date header, or date= for none).
        A flood stops when the client goes away, or after 1 GiB or 60 s.
 
 The service's actions: ModifyInstanceToken, and DescribeInstanceToken to read
@@ -185,6 +192,13 @@ fn parse_args() -> Args {
                     .parse()
                     .unwrap_or_else(|_| fail("--max-skew wants seconds"))
             }
+            "--clock-offset" => clock::start_with(
+                value("--clock-offset")
+                    .parse()
+                    .ok()
+                    .filter(|o: &i64| o.abs() <= clock::MAX_OFFSET)
+                    .unwrap_or_else(|| fail("--clock-offset wants seconds (within ten years)")),
+            ),
             "--no-verify" => verify = false,
             "--log" => log = true,
             "--fault" => {
@@ -195,6 +209,7 @@ fn parse_args() -> Args {
                     code: Some("InternalError"),
                     body: Some(r#"{"Response":{"RequestId":"emulator-fixed-body"}}"#),
                     length: None,
+                    date: None,
                 };
                 fault = Fault::parse(&mode, &defaults).unwrap_or_else(|e| fail(&e));
             }
@@ -332,6 +347,16 @@ fn serve_connection<C: Conn>(stream: C, emulator: &Emulator) {
             "/" => match emulator.handle_api(&request) {
                 service::Outcome::Reply(status, content_type, body) => {
                     http::write_response(writer, status, content_type, &body, keep_alive)
+                }
+                service::Outcome::ReplyDated(status, content_type, body, date) => {
+                    http::write_response_dated(
+                        writer,
+                        status,
+                        content_type,
+                        &body,
+                        keep_alive,
+                        &date,
+                    )
                 }
                 service::Outcome::Drop => {
                     let _ = writer.tcp().shutdown(Shutdown::Both);
@@ -505,6 +530,15 @@ fn reset(stream: &TcpStream) {
     let _ = stream.shutdown(Shutdown::Both);
 }
 
+fn clock_json() -> Vec<u8> {
+    format!(
+        "{{\"offset\": {}, \"now\": {}}}",
+        clock::offset(),
+        clock::now()
+    )
+    .into_bytes()
+}
+
 fn control<W: Write>(
     writer: &mut W,
     emulator: &Emulator,
@@ -520,12 +554,34 @@ fn control<W: Write>(
         ("GET", "/_emulator/requests") => json(writer, emulator.requests_json()),
         ("POST", "/_emulator/reset") => {
             emulator.reset();
+            clock::reset();
             json(writer, b"{}".to_vec())
+        }
+        ("GET", "/_emulator/clock") => json(writer, clock_json()),
+        ("POST", "/_emulator/clock") => {
+            match req
+                .query("offset")
+                .and_then(|o| o.parse::<i64>().ok())
+                .filter(|o| o.abs() <= clock::MAX_OFFSET)
+            {
+                Some(offset) => {
+                    clock::set_offset(offset);
+                    json(writer, clock_json())
+                }
+                None => http::write_response(
+                    writer,
+                    400,
+                    "text/plain",
+                    b"offset=SECONDS is required (an integer within ten years)",
+                    keep_alive,
+                ),
+            }
         }
         ("POST", "/_emulator/fault") => {
             let number = |k: &str| req.query(k).and_then(|v| v.parse::<u64>().ok());
             let mode = req.query("mode").unwrap_or("none");
             let body = req.query("body").map(http::percent_decode);
+            let date = req.query("date").map(http::percent_decode);
             let parsed = Fault::parse(
                 mode,
                 &FaultParams {
@@ -534,6 +590,7 @@ fn control<W: Write>(
                     code: req.query("code"),
                     body: body.as_deref(),
                     length: number("length"),
+                    date: date.as_deref(),
                 },
             );
             // For modes other than these, delay_ms waits before the fault.

@@ -48,7 +48,11 @@ impl Emulator {
                     .iter()
                     .map(|(n, v)| (n.clone(), Value::String(v.clone())))
                     .collect();
-                json!({"headers": headers, "body": s.body, "code": s.code})
+                // Also in order, as sent, for tests that compare clients
+                // header by header.
+                let header_list: Vec<[&str; 2]> =
+                    s.headers.iter().map(|(n, v)| [n.as_str(), v.as_str()]).collect();
+                json!({"headers": headers, "header_list": header_list, "body": s.body, "code": s.code})
             })
             .collect();
         serde_json::to_vec(&json!({ "requests": list })).expect("JSON values serialise")

@@ -35,8 +35,10 @@ pub enum Fault {
     /// as proxies' and gateways' error pages do: an HTML page with this
     /// status, or with 200 a JSON error whose message quotes them.
     EchoHeaders(u16),
-    /// Answer with this status and this exact body (JSON content type).
-    Body(u16, String),
+    /// Answer with this status and this exact body (JSON content type),
+    /// and this `Date` header (`None`: the emulator's clock; `Some("")`:
+    /// no `Date` at all).
+    Body(u16, String, Option<String>),
 }
 
 /// What a peer does to a keep-alive connection while the client is idle.
@@ -61,6 +63,7 @@ impl Fault {
             code,
             body,
             length,
+            date,
         } = *params;
         let idle = |kind| Ok(Some(Fault::Idle(kind, delay_ms.unwrap_or(50))));
         Ok(Some(match mode {
@@ -90,6 +93,7 @@ impl Fault {
             "body" => Fault::Body(
                 status.unwrap_or(200),
                 body.ok_or("body needs body")?.to_owned(),
+                date.map(str::to_owned),
             ),
             other => return Err(format!("unknown fault mode {other:?}")),
         }))
@@ -104,6 +108,8 @@ pub struct FaultParams<'a> {
     pub code: Option<&'a str>,
     pub body: Option<&'a str>,
     pub length: Option<u64>,
+    /// `body` only: the `Date` header to send instead ("" for none).
+    pub date: Option<&'a str>,
 }
 
 pub(super) struct FaultPlan {

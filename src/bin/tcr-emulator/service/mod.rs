@@ -48,6 +48,8 @@ pub struct TokenState {
 pub enum Outcome {
     /// Answer with this status, content type and body.
     Reply(u16, &'static str, Vec<u8>),
+    /// Answer with this `Date` header instead of the clock's ("": none).
+    ReplyDated(u16, &'static str, Vec<u8>, String),
     /// Close without answering.
     Drop,
     /// Write these bytes, then reset.
@@ -122,11 +124,9 @@ fn reject(code: &'static str, message: impl Into<String>) -> Reject {
     }
 }
 
+/// The emulated service's clock (see `crate::clock`).
 fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    crate::clock::now()
 }
 
 impl Emulator {
@@ -225,7 +225,10 @@ impl Emulator {
                 }
                 Fault::Flood(length) => return Outcome::Flood(length),
                 Fault::EchoHeaders(status) => return self.echo_headers(req, status),
-                Fault::Body(status, body) => return Outcome::Reply(status, "application/json", body.into_bytes()),
+                Fault::Body(status, body, None) => return Outcome::Reply(status, "application/json", body.into_bytes()),
+                Fault::Body(status, body, Some(date)) => {
+                    return Outcome::ReplyDated(status, "application/json", body.into_bytes(), date)
+                }
             }
         }
         self.handle_api_normally(req)
