@@ -70,6 +70,12 @@ build/test_tcr: tests/c/test_tcr.c tests/c/emulator.h include/tcr.h | build
 	@mkdir -p build
 	$(CC) -std=c99 $(CWARN) -g -Iinclude $< -o $@ $(LINK_TCR) -lpthread
 
+# Also needs libcurl's headers (scripts/install-tools.sh test): it sends a
+# prepared request with libcurl, as an event-loop program would.
+build/test_prepare: tests/c/test_prepare.c tests/c/emulator.h include/tcr.h | build
+	@mkdir -p build
+	$(CC) -std=c99 $(CWARN) -g -Iinclude $$(pkg-config --cflags libcurl) $< -o $@ $(LINK_TCR) $$(pkg-config --libs libcurl)
+
 build/header_cpp: tests/c/header_cpp.cpp include/tcr.h | build
 	@mkdir -p build
 	$(CXX) -std=c++17 $(CWARN) -Iinclude $< -o $@ $(LINK_TCR)
@@ -123,9 +129,10 @@ check-header: build
 
 # The demo key pair and a temporary one, for the example tool's credential chain.
 EXAMPLE_TOOL_KEYS := --key $(DEMO_ID):$(DEMO_KEY) --key AKIDEXTOOLTEMP:ex-temp-key:ex-token
-test-c: build build/test_tcr build/header_cpp build/modify_instance_token build/modify_instance_token_static
+test-c: build build/test_tcr build/test_prepare build/header_cpp build/modify_instance_token build/modify_instance_token_static
 	build/header_cpp
 	tests/with-emulator.sh --key AKIDCTEST:ctest-secret-key --rate 0 -- build/test_tcr
+	tests/with-emulator.sh --key AKIDCTEST:ctest-secret-key --rate 0 -- build/test_prepare
 	tests/with-emulator.sh $(EXAMPLE_TOOL_KEYS) -- tests/c/example_tool.sh build/modify_instance_token
 	@! ldd build/modify_instance_token_static | grep -q libtcr || { echo "the static tool needs libtcr.so" >&2; exit 1; }
 	tests/with-emulator.sh $(EXAMPLE_TOOL_KEYS) -- tests/c/example_tool.sh build/modify_instance_token_static

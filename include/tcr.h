@@ -296,6 +296,45 @@ typedef struct tcr_modify_instance_token_response {
   uint32_t attempts;
 } tcr_modify_instance_token_response;
 
+/*
+ One header of a `tcr_prepared_request`: NUL-terminated name and value.
+ */
+typedef struct tcr_header {
+  char *name;
+  char *value;
+} tcr_header;
+
+/*
+ A signed request for the caller to send with its own HTTP client (see
+ `tcr_modify_instance_token_prepare`). Everything is owned by the struct:
+ free it with `tcr_prepared_request_free`.
+ */
+typedef struct tcr_prepared_request {
+  /*
+   "POST".
+   */
+  char *method;
+  /*
+   The endpoint's URL, e.g. "https://tcr.tencentcloudapi.com/".
+   */
+  char *url;
+  /*
+   The headers to send, in this order, `Host` first (an HTTP client
+   that sets `Host` from the URL sends the same value).
+   */
+  struct tcr_header *headers;
+  size_t header_count;
+  /*
+   The JSON body, `body_len` bytes (not NUL-terminated).
+   */
+  uint8_t *body;
+  size_t body_len;
+  /*
+   On failure, a message naming the problem; NULL on success.
+   */
+  char *error_message;
+} tcr_prepared_request;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -375,6 +414,58 @@ void tcr_client_free(struct tcr_client *client);
 enum tcr_status tcr_modify_instance_token(const struct tcr_client *client,
                                           const struct tcr_modify_instance_token_request *request,
                                           struct tcr_modify_instance_token_response *response);
+
+/*
+ Seconds the client adds to the local clock when signing: the service's
+ clock minus this host's, learned from the `Date` header of an
+ `AuthFailure.SignatureExpire` reply (0 until one arrives; NULL: 0).
+
+ A call that gets that error re-signs with the service's time and tries
+ once more (as one of its `max_attempts`), and every later call from any
+ thread is signed with the offset from its first attempt; it is learned
+ again when the service says expired again. A `Date` more than 24 hours
+ away is not taken (a `TCR_LOG_WARN` line says so).
+
+ # Safety
+ `client` is NULL or a client from `tcr_client_new` not freed yet.
+ */
+int64_t tcr_client_clock_offset(const struct tcr_client *client);
+
+/*
+ Builds the exact request `tcr_modify_instance_token` would send now,
+ for programs that send HTTP themselves (an event loop, libcurl multi):
+ `request` is validated the same way, the credentials are the client's
+ (a CVM role's refreshed when due), and it is signed at the client's
+ clock (`tcr_client_clock_offset` included). Nothing is sent.
+
+ The request is accepted by the service for 5 minutes after it is made.
+ The library does not retry it, rate-limit it or read its reply: parse
+ the JSON reply yourself (`Response.Error` on failure). Its
+ `Authorization` header holds a signature and `X-TC-Token` a session
+ token: treat both as secrets. `request->timeout_ms` is not used.
+
+ `out` must not be NULL; it is overwritten (first set to all zero). On
+ `TCR_OK` it holds the request, on failure only `error_message`; free it
+ with `tcr_prepared_request_free` in both cases.
+
+ # Safety
+ Non-NULL pointers point to valid objects of their types; strings in
+ `request` are NUL-terminated.
+ */
+enum tcr_status tcr_modify_instance_token_prepare(const struct tcr_client *client,
+                                                  const struct tcr_modify_instance_token_request *request,
+                                                  struct tcr_prepared_request *out);
+
+/*
+ Frees everything a `tcr_prepared_request` holds, wiping the header
+ values (the signature and session token among them) first, and sets it
+ to all zero, so calling it twice is safe. NULL is accepted and ignored.
+
+ # Safety
+ `prepared` is NULL or points to a struct filled by
+ `tcr_modify_instance_token_prepare` or zero-initialised.
+ */
+void tcr_prepared_request_free(struct tcr_prepared_request *prepared);
 
 /*
  Frees the strings of a response and sets them to NULL, so calling it

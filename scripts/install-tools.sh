@@ -16,6 +16,10 @@ for entry in "${wanted[@]}"; do
   tool=${entry%%:*} package=${entry#*:}
   command -v "$tool" >/dev/null 2>&1 || [ -x "$tool" ] || missing+=("$package")
 done
+# libcurl's headers: the C test that sends a prepared request with libcurl.
+if [ "$1" = test ] && ! { command -v pkg-config >/dev/null 2>&1 && pkg-config --exists libcurl; }; then
+  missing+=(libcurl4-openssl-dev)
+fi
 # The official SDK and the packaging tools go into a virtualenv.
 if [ "$1" = test ] && ! python3 -m venv --help >/dev/null 2>&1; then missing+=(python3-venv); fi
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -262,6 +262,15 @@ unsafe fn free_c_string(slot: &mut *mut c_char) {
     }
 }
 
+/// As [`free_c_string`], overwriting the bytes with zeros first.
+unsafe fn wipe_c_string(slot: &mut *mut c_char) {
+    if !slot.is_null() {
+        let mut bytes = CString::from_raw(*slot).into_bytes_with_nul();
+        zeroize::Zeroize::zeroize(&mut bytes);
+        *slot = std::ptr::null_mut();
+    }
+}
+
 /// 0 is "not set" in the C structs.
 fn milliseconds(ms: u32) -> Option<Duration> {
     (ms != 0).then(|| Duration::from_millis(u64::from(ms)))
@@ -490,27 +499,7 @@ pub unsafe extern "C" fn tcr_modify_instance_token(
         non_null!(client, "client");
         non_null!(request, "request");
         let r = &*request;
-        let enable = match r.enable {
-            TCR_ENABLE_UNSET => None,
-            TCR_ENABLE_TRUE => Some(true),
-            TCR_ENABLE_FALSE => Some(false),
-            other => {
-                return Err(Error::invalid(
-                    "enable",
-                    format!("must be TCR_ENABLE_UNSET (0), TCR_ENABLE_TRUE (1) or TCR_ENABLE_FALSE (2), got {other}"),
-                ))
-            }
-        };
-        let call = ModifyInstanceToken {
-            registry_id: read_required(r.registry_id, "registry_id")?,
-            token_id: read_required(r.token_id, "token_id")?,
-            enable,
-            desc: read_optional(r.desc, "desc")?,
-            modify_flag: match r.modify_flag {
-                0 => None,
-                flag => Some(i64::from(flag)),
-            },
-        };
+        let call = read_request(r)?;
         let outcome = (*client).inner.execute(&call, milliseconds(r.timeout_ms));
         out.attempts = outcome.attempts;
         outcome.result
@@ -536,6 +525,189 @@ pub unsafe extern "C" fn tcr_modify_instance_token(
             status_of(&error)
         }
     }
+}
+
+/// The Rust view of a C request (its `timeout_ms` aside).
+///
+/// # Safety
+/// The strings of `r` are NULL or NUL-terminated, and outlive the result.
+unsafe fn read_request<'a>(
+    r: &tcr_modify_instance_token_request,
+) -> Result<ModifyInstanceToken<'a>, Error> {
+    let enable = match r.enable {
+        TCR_ENABLE_UNSET => None,
+        TCR_ENABLE_TRUE => Some(true),
+        TCR_ENABLE_FALSE => Some(false),
+        other => {
+            return Err(Error::invalid(
+                "enable",
+                format!("must be TCR_ENABLE_UNSET (0), TCR_ENABLE_TRUE (1) or TCR_ENABLE_FALSE (2), got {other}"),
+            ))
+        }
+    };
+    Ok(ModifyInstanceToken {
+        registry_id: read_required(r.registry_id, "registry_id")?,
+        token_id: read_required(r.token_id, "token_id")?,
+        enable,
+        desc: read_optional(r.desc, "desc")?,
+        modify_flag: match r.modify_flag {
+            0 => None,
+            flag => Some(i64::from(flag)),
+        },
+    })
+}
+
+/// Seconds the client adds to the local clock when signing: the service's
+/// clock minus this host's, learned from the `Date` header of an
+/// `AuthFailure.SignatureExpire` reply (0 until one arrives; NULL: 0).
+///
+/// A call that gets that error re-signs with the service's time and tries
+/// once more (as one of its `max_attempts`), and every later call from any
+/// thread is signed with the offset from its first attempt; it is learned
+/// again when the service says expired again. A `Date` more than 24 hours
+/// away is not taken (a `TCR_LOG_WARN` line says so).
+///
+/// # Safety
+/// `client` is NULL or a client from `tcr_client_new` not freed yet.
+#[no_mangle]
+pub unsafe extern "C" fn tcr_client_clock_offset(client: *const tcr_client) -> i64 {
+    boundary_or(0, || client.as_ref().map_or(0, |c| c.inner.clock_offset()))
+}
+
+/// One header of a `tcr_prepared_request`: NUL-terminated name and value.
+#[repr(C)]
+pub struct tcr_header {
+    pub name: *mut c_char,
+    pub value: *mut c_char,
+}
+
+/// A signed request for the caller to send with its own HTTP client (see
+/// `tcr_modify_instance_token_prepare`). Everything is owned by the struct:
+/// free it with `tcr_prepared_request_free`.
+#[repr(C)]
+pub struct tcr_prepared_request {
+    /// "POST".
+    pub method: *mut c_char,
+    /// The endpoint's URL, e.g. "https://tcr.tencentcloudapi.com/".
+    pub url: *mut c_char,
+    /// The headers to send, in this order, `Host` first (an HTTP client
+    /// that sets `Host` from the URL sends the same value).
+    pub headers: *mut tcr_header,
+    pub header_count: usize,
+    /// The JSON body, `body_len` bytes (not NUL-terminated).
+    pub body: *mut u8,
+    pub body_len: usize,
+    /// On failure, a message naming the problem; NULL on success.
+    pub error_message: *mut c_char,
+}
+
+impl tcr_prepared_request {
+    const EMPTY: tcr_prepared_request = tcr_prepared_request {
+        method: std::ptr::null_mut(),
+        url: std::ptr::null_mut(),
+        headers: std::ptr::null_mut(),
+        header_count: 0,
+        body: std::ptr::null_mut(),
+        body_len: 0,
+        error_message: std::ptr::null_mut(),
+    };
+}
+
+/// Builds the exact request `tcr_modify_instance_token` would send now,
+/// for programs that send HTTP themselves (an event loop, libcurl multi):
+/// `request` is validated the same way, the credentials are the client's
+/// (a CVM role's refreshed when due), and it is signed at the client's
+/// clock (`tcr_client_clock_offset` included). Nothing is sent.
+///
+/// The request is accepted by the service for 5 minutes after it is made.
+/// The library does not retry it, rate-limit it or read its reply: parse
+/// the JSON reply yourself (`Response.Error` on failure). Its
+/// `Authorization` header holds a signature and `X-TC-Token` a session
+/// token: treat both as secrets. `request->timeout_ms` is not used.
+///
+/// `out` must not be NULL; it is overwritten (first set to all zero). On
+/// `TCR_OK` it holds the request, on failure only `error_message`; free it
+/// with `tcr_prepared_request_free` in both cases.
+///
+/// # Safety
+/// Non-NULL pointers point to valid objects of their types; strings in
+/// `request` are NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn tcr_modify_instance_token_prepare(
+    client: *const tcr_client,
+    request: *const tcr_modify_instance_token_request,
+    out: *mut tcr_prepared_request,
+) -> tcr_status {
+    let Some(out) = out.as_mut() else {
+        return tcr_status::TCR_INVALID_ARGUMENT;
+    };
+    *out = tcr_prepared_request::EMPTY;
+    let result = boundary(|| {
+        non_null!(client, "client");
+        non_null!(request, "request");
+        let call = read_request(&*request)?;
+        (*client).inner.prepare_modify_instance_token(&call)
+    });
+    match result {
+        Ok(prepared) => {
+            let headers: Box<[tcr_header]> = prepared
+                .headers
+                .iter()
+                .map(|(name, value)| tcr_header {
+                    name: c_string(name),
+                    value: c_string(value),
+                })
+                .collect();
+            out.header_count = headers.len();
+            out.headers = Box::into_raw(headers).cast();
+            let body: Box<[u8]> = prepared.body.clone().into_boxed_slice();
+            out.body_len = body.len();
+            out.body = Box::into_raw(body).cast();
+            out.method = c_string("POST");
+            out.url = c_string(&prepared.url);
+            tcr_status::TCR_OK
+        }
+        Err(error) => {
+            out.error_message = c_string(&error.to_string());
+            status_of(&error)
+        }
+    }
+}
+
+/// Frees everything a `tcr_prepared_request` holds, wiping the header
+/// values (the signature and session token among them) first, and sets it
+/// to all zero, so calling it twice is safe. NULL is accepted and ignored.
+///
+/// # Safety
+/// `prepared` is NULL or points to a struct filled by
+/// `tcr_modify_instance_token_prepare` or zero-initialised.
+#[no_mangle]
+pub unsafe extern "C" fn tcr_prepared_request_free(prepared: *mut tcr_prepared_request) {
+    boundary_or((), || {
+        let Some(out) = prepared.as_mut() else {
+            return;
+        };
+        free_c_string(&mut out.method);
+        free_c_string(&mut out.url);
+        free_c_string(&mut out.error_message);
+        if !out.headers.is_null() {
+            let headers = Box::from_raw(std::ptr::slice_from_raw_parts_mut(
+                out.headers,
+                out.header_count,
+            ));
+            for mut header in headers.into_vec() {
+                free_c_string(&mut header.name);
+                wipe_c_string(&mut header.value);
+            }
+        }
+        if !out.body.is_null() {
+            drop(Box::from_raw(std::ptr::slice_from_raw_parts_mut(
+                out.body,
+                out.body_len,
+            )));
+        }
+        *out = tcr_prepared_request::EMPTY;
+    })
 }
 
 /// Frees the strings of a response and sets them to NULL, so calling it
