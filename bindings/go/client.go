@@ -20,8 +20,10 @@ static inline void *tcr_handle_to_pointer(uintptr_t handle) { return (void *)han
 import "C"
 
 import (
+	"bytes"
 	"context"
 	"math"
+	"net/http"
 	"runtime"
 	"runtime/cgo"
 	"strings"
@@ -302,34 +304,9 @@ func (c *Client) ModifyInstanceToken(ctx context.Context, req *ModifyInstanceTok
 	var s cStrings
 	defer s.free()
 	var r C.tcr_modify_instance_token_request
-	var rp *C.tcr_modify_instance_token_request
-	if req != nil {
-		var err error
-		if r.registry_id, err = s.add("registry_id", req.RegistryId, false, false); err != nil {
-			return nil, err
-		}
-		if r.token_id, err = s.add("token_id", req.TokenId, false, false); err != nil {
-			return nil, err
-		}
-		if req.Desc != nil {
-			if r.desc, err = s.add("desc", *req.Desc, false, false); err != nil {
-				return nil, err
-			}
-		}
-		if req.Enable != nil {
-			r.enable = C.TCR_ENABLE_FALSE
-			if *req.Enable {
-				r.enable = C.TCR_ENABLE_TRUE
-			}
-		}
-		if req.ModifyFlag != nil {
-			// 0 means "not set" in C, so it cannot be passed through.
-			if f := *req.ModifyFlag; f == 0 || f < math.MinInt32 || f > math.MaxInt32 {
-				return nil, invalidArgument("modify_flag", "must be 1 or 2")
-			}
-			r.modify_flag = C.int32_t(*req.ModifyFlag)
-		}
-		rp = &r
+	rp, err := s.request(req, &r)
+	if err != nil {
+		return nil, err
 	}
 	deadline, hasDeadline := ctx.Deadline()
 	if hasDeadline {
@@ -374,4 +351,104 @@ func (c *Client) ModifyInstanceToken(ctx context.Context, req *ModifyInstanceTok
 		e.cause = context.DeadlineExceeded
 	}
 	return nil, e
+}
+
+// request fills r from req (nil stays nil: libtcr names it), with the
+// strings in s; it returns the pointer to pass to libtcr.
+func (s *cStrings) request(req *ModifyInstanceTokenRequest, r *C.tcr_modify_instance_token_request) (*C.tcr_modify_instance_token_request, error) {
+	if req == nil {
+		return nil, nil
+	}
+	var err error
+	if r.registry_id, err = s.add("registry_id", req.RegistryId, false, false); err != nil {
+		return nil, err
+	}
+	if r.token_id, err = s.add("token_id", req.TokenId, false, false); err != nil {
+		return nil, err
+	}
+	if req.Desc != nil {
+		if r.desc, err = s.add("desc", *req.Desc, false, false); err != nil {
+			return nil, err
+		}
+	}
+	if req.Enable != nil {
+		r.enable = C.TCR_ENABLE_FALSE
+		if *req.Enable {
+			r.enable = C.TCR_ENABLE_TRUE
+		}
+	}
+	if req.ModifyFlag != nil {
+		// 0 means "not set" in C, so it cannot be passed through.
+		if f := *req.ModifyFlag; f == 0 || f < math.MinInt32 || f > math.MaxInt32 {
+			return nil, invalidArgument("modify_flag", "must be 1 or 2")
+		}
+		r.modify_flag = C.int32_t(*req.ModifyFlag)
+	}
+	return r, nil
+}
+
+// ClockOffset is what the client adds to the local clock when signing: the
+// service's clock minus this host's, learned from the Date header of an
+// AuthFailure.SignatureExpire reply (0 until one arrives, and on a closed
+// client). A call that gets that error signs again with the service's time
+// and tries once more (as one of its attempts); later calls, from any
+// goroutine, use the offset from their first attempt. A Date more than 24
+// hours away is not taken (a warning is logged).
+func (c *Client) ClockOffset() time.Duration {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.ptr == nil {
+		return 0
+	}
+	return time.Duration(C.tcr_client_clock_offset(c.ptr)) * time.Second
+}
+
+// PrepareModifyInstanceToken returns the request ModifyInstanceToken would
+// send now, for an HTTP client of your own (http.DefaultClient.Do, a
+// client with its own transport, tracing or retries): validated the same
+// way, with the client's credentials (a CVM role's refreshed when due) and
+// clock offset, bound to ctx. Nothing is sent.
+//
+// The service accepts it for 5 minutes. This package does not retry it,
+// rate-limit it or read its reply (JSON whose Response holds Error on
+// failure). Its Authorization header is a signature and X-TC-Token a
+// session token: keep them as secret as the key. Host is in req.Host.
+func (c *Client) PrepareModifyInstanceToken(ctx context.Context, req *ModifyInstanceTokenRequest) (*http.Request, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var s cStrings
+	defer s.free()
+	var r C.tcr_modify_instance_token_request
+	rp, err := s.request(req, &r)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.RLock()
+	if c.ptr == nil {
+		c.mu.RUnlock()
+		return nil, ErrClosed
+	}
+	var out C.tcr_prepared_request
+	status := Status(C.tcr_modify_instance_token_prepare(c.ptr, rp, &out))
+	c.mu.RUnlock()
+	runtime.KeepAlive(c)
+	defer C.tcr_prepared_request_free(&out)
+	if status != StatusOK {
+		return nil, &Error{Status: status, Code: status.String(), Message: C.GoString(out.error_message)}
+	}
+	body := C.GoBytes(unsafe.Pointer(out.body), C.int(out.body_len))
+	prepared, err := http.NewRequestWithContext(ctx, C.GoString(out.method), C.GoString(out.url), bytes.NewReader(body))
+	if err != nil {
+		return nil, &Error{Status: StatusInternal, Code: StatusInternal.String(), Message: "the prepared request: " + err.Error()}
+	}
+	for _, h := range unsafe.Slice(out.headers, out.header_count) {
+		name, value := C.GoString(h.name), C.GoString(h.value)
+		if strings.EqualFold(name, "Host") {
+			prepared.Host = value
+			continue
+		}
+		prepared.Header.Set(name, value)
+	}
+	return prepared, nil
 }

@@ -156,3 +156,10 @@ func (e *Emulator) Requests() ([]Request, error) {
 	err := e.Control("GET", "/_emulator/requests", &s)
 	return s.Requests, err
 }
+
+// SetClockOffset runs the emulated service's clock this many seconds ahead
+// of the host's (behind when negative), as --clock-offset does at start;
+// its replies' Date headers show that clock.
+func (e *Emulator) SetClockOffset(seconds int64) error {
+	return e.Control("POST", fmt.Sprintf("/_emulator/clock?offset=%d", seconds), nil)
+}

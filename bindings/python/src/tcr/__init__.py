@@ -8,7 +8,7 @@
 
 The signer, validation and HTTP are libtcr's, shared with the C and Go APIs.
 """
-from ._client import Client, ModifyInstanceTokenResult
+from ._client import Client, ModifyInstanceTokenResult, PreparedRequest
 from ._ffi import LibraryNotFoundError, LibraryVersionError
 from .errors import (
     ApiError,
@@ -43,6 +43,7 @@ __all__ = [
     "LibraryVersionError",
     "ModifyInstanceTokenResult",
     "NetworkError",
+    "PreparedRequest",
     "ProtocolError",
     "RequestTimeoutError",
     "TcrError",

@@ -8,7 +8,7 @@ import math
 import os
 import sys
 import threading
-from typing import TYPE_CHECKING, Any, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, Optional, Union
 
 if TYPE_CHECKING:
     import logging
@@ -54,6 +54,43 @@ class ModifyInstanceTokenResult:
     def __repr__(self) -> str:
         return (f"ModifyInstanceTokenResult(request_id={self.request_id!r}, http_status={self.http_status!r}, "
                 f"attempts={self.attempts!r})")
+
+
+class PreparedRequest:
+    """A signed ModifyInstanceToken request to send with an HTTP client of
+    your own (immutable): ``method`` (``"POST"``), ``url``, ``headers`` (in
+    the order to send them, ``Host`` first) and ``body`` (bytes).
+
+    The service accepts it for 5 minutes. libtcr does not retry it,
+    rate-limit it or read its reply (a JSON object whose ``Response`` has
+    ``Error`` on failure). Its ``Authorization`` header is a signature and
+    ``X-TC-Token`` a session token: keep them as secret as the key; ``repr``
+    hides both.
+    """
+
+    __slots__ = ("method", "url", "headers", "body")
+    method: str
+    url: str
+    headers: Dict[str, str]
+    body: bytes
+
+    def __init__(self, method: str, url: str, headers: Dict[str, str], body: bytes) -> None:
+        for name, value in (("method", method), ("url", url), ("headers", headers), ("body", body)):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"PreparedRequest is immutable; cannot set {name}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"PreparedRequest is immutable; cannot delete {name}")
+
+    def __repr__(self) -> str:
+        shown = {name: ("[redacted]" if name.lower() in _SECRET_HEADERS else value)
+                 for name, value in self.headers.items()}
+        return f"PreparedRequest(method={self.method!r}, url={self.url!r}, headers={shown!r}, body={self.body!r})"
+
+
+_SECRET_HEADERS = frozenset(("authorization", "x-tc-token"))
 
 
 def _text(name: str, value: Optional[str], *, required: bool = False) -> Optional[bytes]:
@@ -129,6 +166,27 @@ def _milliseconds(name: str, seconds: Union[int, float, None]) -> int:
     if seconds >= _UINT32_MAX / 1000:
         return _UINT32_MAX
     return math.ceil(seconds * 1000)
+
+
+def _request(registry_id: str, token_id: str, enable: Optional[bool], desc: Optional[str],
+             modify_flag: Optional[int], timeout: Union[int, float, None]) -> _ffi.Request:
+    """The C form of a call's arguments, their Python types checked."""
+    if enable is not None and not isinstance(enable, bool):
+        raise TypeError(f"enable must be a bool or None, not {type(enable).__name__}")
+    if modify_flag is not None:
+        if isinstance(modify_flag, bool) or not isinstance(modify_flag, int):
+            raise TypeError(f"modify_flag must be an int or None, not {type(modify_flag).__name__}")
+        # 0 means "not set" in C, so it cannot be passed through.
+        if modify_flag == 0 or not _INT32_MIN <= modify_flag <= _INT32_MAX:
+            raise InvalidArgumentError(f"invalid argument modify_flag: must be 1 or 2, got {modify_flag}")
+    return _ffi.Request(
+        registry_id=_text("registry_id", registry_id, required=True),
+        token_id=_text("token_id", token_id, required=True),
+        enable=_ffi.TCR_ENABLE_UNSET if enable is None else (_ffi.TCR_ENABLE_TRUE if enable else _ffi.TCR_ENABLE_FALSE),
+        desc=_text("desc", desc),
+        modify_flag=modify_flag or 0,
+        timeout_ms=_milliseconds("timeout", timeout),
+    )
 
 
 class Client:
@@ -241,22 +299,7 @@ class Client:
         overrides the client's for this call. Repeating a call is safe: it
         sets a state. Raises a :class:`TcrError` subclass on failure.
         """
-        if enable is not None and not isinstance(enable, bool):
-            raise TypeError(f"enable must be a bool or None, not {type(enable).__name__}")
-        if modify_flag is not None:
-            if isinstance(modify_flag, bool) or not isinstance(modify_flag, int):
-                raise TypeError(f"modify_flag must be an int or None, not {type(modify_flag).__name__}")
-            # 0 means "not set" in C, so it cannot be passed through.
-            if modify_flag == 0 or not _INT32_MIN <= modify_flag <= _INT32_MAX:
-                raise InvalidArgumentError(f"invalid argument modify_flag: must be 1 or 2, got {modify_flag}")
-        request = _ffi.Request(
-            registry_id=_text("registry_id", registry_id, required=True),
-            token_id=_text("token_id", token_id, required=True),
-            enable=_ffi.TCR_ENABLE_UNSET if enable is None else (_ffi.TCR_ENABLE_TRUE if enable else _ffi.TCR_ENABLE_FALSE),
-            desc=_text("desc", desc),
-            modify_flag=modify_flag or 0,
-            timeout_ms=_milliseconds("timeout", timeout),
-        )
+        request = _request(registry_id, token_id, enable, desc, modify_flag, timeout)
         response = _ffi.Response()
         handle = self._enter()
         try:
@@ -273,6 +316,48 @@ class Client:
                             http_status=response.http_status)
         finally:
             _ffi.lib.tcr_modify_instance_token_response_free(ctypes.byref(response))
+
+    def prepare_modify_instance_token(self, registry_id: str, token_id: str, *, enable: Optional[bool] = None,
+                                      desc: Optional[str] = None,
+                                      modify_flag: Optional[int] = None) -> PreparedRequest:
+        """The request :meth:`modify_instance_token` would send now, to send
+        with your own HTTP client (see :class:`PreparedRequest`): validated
+        the same way, with the client's credentials and clock offset. Nothing
+        is sent. Raises the same :class:`TcrError` subclasses for bad input.
+        """
+        request = _request(registry_id, token_id, enable, desc, modify_flag, None)
+        prepared = _ffi.PreparedRequest()
+        handle = self._enter()
+        try:
+            status = _ffi.lib.tcr_modify_instance_token_prepare(handle, ctypes.byref(request), ctypes.byref(prepared))
+        finally:
+            self._leave()
+        try:
+            if status != _ffi.TCR_OK:
+                raise error_for(status, _ffi.take_string(prepared.error_message))
+            headers = {}
+            for i in range(prepared.header_count):
+                header = prepared.headers[i]
+                headers[_ffi.take_string(header.name) or ""] = _ffi.take_string(header.value) or ""
+            return PreparedRequest(method=_ffi.take_string(prepared.method) or "POST",
+                                   url=_ffi.take_string(prepared.url) or "", headers=headers,
+                                   body=ctypes.string_at(prepared.body, prepared.body_len))
+        finally:
+            _ffi.lib.tcr_prepared_request_free(ctypes.byref(prepared))
+
+    @property
+    def clock_offset(self) -> int:
+        """Seconds added to the local clock when signing: the service's clock
+        minus this host's, learned from an ``AuthFailure.SignatureExpire``
+        reply's ``Date`` header (0 until then). A call that gets that error
+        signs again with the service's time and tries once more; later calls
+        use the offset from their first attempt."""
+        handle = self._enter()
+        try:
+            offset: int = _ffi.lib.tcr_client_clock_offset(handle)
+            return offset
+        finally:
+            self._leave()
 
     def _enter(self) -> int:
         with self._lock:

@@ -82,11 +82,33 @@ class Response(ctypes.Structure):
     ]
 
 
+class Header(ctypes.Structure):
+    _fields_ = [
+        ("name", ctypes.c_void_p),
+        ("value", ctypes.c_void_p),
+    ]
+
+
+class PreparedRequest(ctypes.Structure):
+    # Owned memory is c_void_p for the same reason as in Response.
+    _fields_ = [
+        ("method", ctypes.c_void_p),
+        ("url", ctypes.c_void_p),
+        ("headers", ctypes.POINTER(Header)),
+        ("header_count", ctypes.c_size_t),
+        ("body", ctypes.c_void_p),
+        ("body_len", ctypes.c_size_t),
+        ("error_message", ctypes.c_void_p),
+    ]
+
+
 # The C names of the structs above, for the ABI test.
 STRUCTS = {
     "tcr_client_options": ClientOptions,
     "tcr_modify_instance_token_request": Request,
     "tcr_modify_instance_token_response": Response,
+    "tcr_header": Header,
+    "tcr_prepared_request": PreparedRequest,
 }
 
 # tcr_status values (include/tcr.h).
@@ -164,6 +186,10 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
         "tcr_client_free": ([c_void_p], None),
         "tcr_modify_instance_token": ([c_void_p, ctypes.POINTER(Request), ctypes.POINTER(Response)], c_int),
         "tcr_modify_instance_token_response_free": ([ctypes.POINTER(Response)], None),
+        "tcr_client_clock_offset": ([c_void_p], ctypes.c_int64),
+        "tcr_modify_instance_token_prepare": (
+            [c_void_p, ctypes.POINTER(Request), ctypes.POINTER(PreparedRequest)], c_int),
+        "tcr_prepared_request_free": ([ctypes.POINTER(PreparedRequest)], None),
     }
     for name, (argtypes, restype) in signatures.items():
         function = getattr(lib, name)
