@@ -107,3 +107,17 @@ def test_errors_reach_the_sdk_as_it_expects(emulator, secret_id, secret_key, fie
     assert len(raised.value.get_request_id()) == 36
     assert raised.value.get_message()
     assert token_state(emulator) == before
+
+
+def test_the_sdk_fails_every_call_against_a_service_clock_15_minutes_ahead(emulator):
+    """What libtcr corrects (tests/clock.rs and each binding's tests): the
+    official SDK signs with the local clock only, so every call is refused."""
+    request = urllib.request.Request(emulator + "/_emulator/clock?offset=900", data=b"", method="POST")
+    with urllib.request.urlopen(request, timeout=10) as reply:
+        assert json.load(reply)["offset"] == 900
+    client = sdk_client(emulator)
+    for _ in range(3):
+        with pytest.raises(TencentCloudSDKException) as raised:
+            modify(client, Enable=False)
+        assert raised.value.get_code() == "AuthFailure.SignatureExpire"
+    assert token_state(emulator)["enabled"] is True
