@@ -17,11 +17,12 @@ pub enum Kind {
     Api = 5,
     Protocol = 6,
     Internal = 7,
+    Cancelled = 8,
 }
 
 impl Kind {
     /// Every kind, in the order of their numbers.
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Ok,
         Kind::InvalidArgument,
         Kind::Credentials,
@@ -30,6 +31,7 @@ impl Kind {
         Kind::Api,
         Kind::Protocol,
         Kind::Internal,
+        Kind::Cancelled,
     ];
 
     /// The status number of the C ABI.
@@ -78,6 +80,10 @@ impl Kind {
                 c"the reply had an unexpected HTTP status, shape or size",
             ),
             Kind::Internal => (c"TCR_INTERNAL", c"internal error in libtcr"),
+            Kind::Cancelled => (
+                c"TCR_CANCELLED",
+                c"the call was cancelled; the request may already have been sent",
+            ),
         }
     }
 }
@@ -103,6 +109,9 @@ pub enum Error {
     Protocol { http_status: u16, message: String },
     /// A bug: a panic was caught at the C boundary, or an invariant broke.
     Internal(String),
+    /// The caller cancelled the call (see [`crate::CancelToken`]); the
+    /// message says whether the request may have been sent.
+    Cancelled(String),
 }
 
 /// An error reported by the service itself.
@@ -132,6 +141,7 @@ impl Error {
             Error::Api(_) => Kind::Api,
             Error::Protocol { .. } => Kind::Protocol,
             Error::Internal(_) => Kind::Internal,
+            Error::Cancelled(_) => Kind::Cancelled,
         }
     }
 
@@ -166,6 +176,7 @@ impl fmt::Display for Error {
                 write!(f, "protocol: HTTP {http_status}: {message}")
             }
             Error::Internal(msg) => write!(f, "internal error: {msg}"),
+            Error::Cancelled(msg) => write!(f, "cancelled: {msg}"),
         }
     }
 }

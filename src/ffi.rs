@@ -6,7 +6,8 @@
 #![allow(non_camel_case_types)]
 
 use crate::api::ModifyInstanceToken;
-use crate::client::{Client, ClientOptions};
+use crate::cancel::CancelToken;
+use crate::client::{CallSettings, Client, ClientOptions};
 use crate::credential::Sources;
 use crate::error::{Error, Kind};
 use crate::log::{Level, LogSink};
@@ -39,6 +40,11 @@ pub enum tcr_status {
     TCR_PROTOCOL = 6,
     /// A bug in this library (a caught panic); please report it.
     TCR_INTERNAL = 7,
+    /// The call's `tcr_cancel_token` was cancelled. If that happened before
+    /// the call started, or while it waited for the rate limiter, nothing
+    /// was sent; otherwise the request may already have been sent and
+    /// processed (the message says which).
+    TCR_CANCELLED = 8,
 }
 
 /// `tcr_modify_instance_token_request.enable`: not set (0, the zero value).
@@ -325,6 +331,7 @@ impl tcr_status {
             Kind::Api => tcr_status::TCR_API_ERROR,
             Kind::Protocol => tcr_status::TCR_PROTOCOL,
             Kind::Internal => tcr_status::TCR_INTERNAL,
+            Kind::Cancelled => tcr_status::TCR_CANCELLED,
         }
     }
 }
@@ -484,6 +491,33 @@ pub unsafe extern "C" fn tcr_modify_instance_token(
     request: *const tcr_modify_instance_token_request,
     response: *mut tcr_modify_instance_token_response,
 ) -> tcr_status {
+    tcr_modify_instance_token_with_cancel(client, request, std::ptr::null(), response)
+}
+
+/// As `tcr_modify_instance_token`, ended early by `cancel` (NULL: never).
+///
+/// When another thread calls `tcr_cancel_token_cancel(cancel)`, this call
+/// returns within milliseconds with `TCR_CANCELLED`: at once, sending
+/// nothing, if the token was cancelled before the call; during a rate-limit
+/// wait or a backoff, sending nothing more; during an HTTP attempt, after
+/// which the request may already have been sent and processed (the
+/// service's reply, if it comes, is never read by another call: that
+/// connection is closed). `response->attempts` counts the attempts begun.
+///
+/// Races: a cancel that comes as the reply completes may lose, and the call
+/// returns `TCR_OK` (or its error) with the reply; a cancel never undoes
+/// what the service did. Fetching CVM role credentials is not interrupted.
+///
+/// # Safety
+/// As `tcr_modify_instance_token`; `cancel` is NULL or a token from
+/// `tcr_cancel_token_new` not freed before this call starts.
+#[no_mangle]
+pub unsafe extern "C" fn tcr_modify_instance_token_with_cancel(
+    client: *const tcr_client,
+    request: *const tcr_modify_instance_token_request,
+    cancel: *const tcr_cancel_token,
+    response: *mut tcr_modify_instance_token_response,
+) -> tcr_status {
     if response.is_null() {
         return tcr_status::TCR_INVALID_ARGUMENT;
     }
@@ -500,7 +534,16 @@ pub unsafe extern "C" fn tcr_modify_instance_token(
         non_null!(request, "request");
         let r = &*request;
         let call = read_request(r)?;
-        let outcome = (*client).inner.execute(&call, milliseconds(r.timeout_ms));
+        // The call's own reference: the caller may free the token while
+        // the call runs.
+        let cancel = cancel.as_ref().map(|c| c.inner.clone());
+        let outcome = (*client).inner.execute_with(
+            &call,
+            CallSettings {
+                timeout: milliseconds(r.timeout_ms),
+                cancel: cancel.as_ref(),
+            },
+        );
         out.attempts = outcome.attempts;
         outcome.result
     });
@@ -525,6 +568,69 @@ pub unsafe extern "C" fn tcr_modify_instance_token(
             status_of(&error)
         }
     }
+}
+
+/// Cancels calls from another thread (see
+/// `tcr_modify_instance_token_with_cancel`). Create it with
+/// `tcr_cancel_token_new`, free it with `tcr_cancel_token_free`. Once
+/// cancelled it stays cancelled: use a new token for new calls. One token
+/// may be given to several calls at once, which it then all cancels.
+pub struct tcr_cancel_token {
+    inner: CancelToken,
+}
+
+/// A new, not cancelled token; free it with `tcr_cancel_token_free`.
+/// NULL only if memory ran out.
+#[no_mangle]
+pub extern "C" fn tcr_cancel_token_new() -> *mut tcr_cancel_token {
+    boundary_or(std::ptr::null_mut(), || {
+        Box::into_raw(Box::new(tcr_cancel_token {
+            inner: CancelToken::new(),
+        }))
+    })
+}
+
+/// Cancels every call using `token`, now or later. Thread-safe and
+/// idempotent; it wakes those calls and returns at once, without waiting
+/// for them to end. NULL is ignored.
+///
+/// # Safety
+/// `token` is NULL or a token from `tcr_cancel_token_new` not freed yet.
+#[no_mangle]
+pub unsafe extern "C" fn tcr_cancel_token_cancel(token: *const tcr_cancel_token) {
+    boundary_or((), || {
+        if let Some(token) = token.as_ref() {
+            token.inner.cancel();
+        }
+    })
+}
+
+/// 1 if `token` was cancelled, else 0 (NULL: 0).
+///
+/// # Safety
+/// `token` is NULL or a token from `tcr_cancel_token_new` not freed yet.
+#[no_mangle]
+pub unsafe extern "C" fn tcr_cancel_token_is_cancelled(token: *const tcr_cancel_token) -> c_int {
+    boundary_or(0, || {
+        token
+            .as_ref()
+            .map_or(0, |t| c_int::from(t.inner.is_cancelled()))
+    })
+}
+
+/// Frees a token. NULL is ignored. Calls that were given it keep their own
+/// reference, so it may be freed while they run, but no thread may use the
+/// pointer afterwards (cancel it first if they should end).
+///
+/// # Safety
+/// `token` is NULL or a token from `tcr_cancel_token_new` not freed yet.
+#[no_mangle]
+pub unsafe extern "C" fn tcr_cancel_token_free(token: *mut tcr_cancel_token) {
+    boundary_or((), || {
+        if !token.is_null() {
+            drop(Box::from_raw(token));
+        }
+    })
 }
 
 /// The Rust view of a C request (its `timeout_ms` aside).
@@ -755,6 +861,7 @@ mod tests {
             (tcr_status::TCR_API_ERROR, "TCR_API_ERROR"),
             (tcr_status::TCR_PROTOCOL, "TCR_PROTOCOL"),
             (tcr_status::TCR_INTERNAL, "TCR_INTERNAL"),
+            (tcr_status::TCR_CANCELLED, "TCR_CANCELLED"),
         ] {
             let got = unsafe { CStr::from_ptr(tcr_status_name(status as c_int)) };
             assert_eq!(got.to_str().unwrap(), name);

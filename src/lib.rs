@@ -7,6 +7,7 @@
 //! reply → [`ffi`] → C struct.
 
 pub mod api;
+pub mod cancel;
 pub mod client;
 pub mod config;
 pub mod credential;
@@ -19,6 +20,9 @@ pub mod sign;
 mod transport;
 
 pub use api::{ModifyInstanceToken, ModifyInstanceTokenResponse};
-pub use client::{Client, ClientOptions, Outcome, MAX_CLOCK_OFFSET, SIGNATURE_EXPIRED};
+pub use cancel::CancelToken;
+pub use client::{
+    CallSettings, Client, ClientOptions, Outcome, MAX_CLOCK_OFFSET, SIGNATURE_EXPIRED,
+};
 pub use credential::Sources;
 pub use error::{ApiError, Error};

@@ -2,6 +2,7 @@
 //! A caller reserves a slot (the bucket may go negative: that is a queue of
 //! reservations) and sleeps outside the lock until its slot comes.
 
+use crate::cancel::{self, CancelToken};
 use crate::error::Error;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -38,6 +39,16 @@ impl RateLimiter {
     /// Waits for a slot. If the slot would come after `deadline`, nothing is
     /// reserved and the call fails at once with a timeout.
     pub fn acquire(&self, deadline: Instant) -> Result<(), Error> {
+        self.acquire_unless_cancelled(deadline, None)
+    }
+
+    /// As [`RateLimiter::acquire`], ending the wait with
+    /// [`Error::Cancelled`] as soon as `cancel` is cancelled.
+    pub fn acquire_unless_cancelled(
+        &self,
+        deadline: Instant,
+        cancel: Option<&CancelToken>,
+    ) -> Result<(), Error> {
         let wait = {
             let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
             let now = Instant::now();
@@ -60,8 +71,10 @@ impl RateLimiter {
             *state = (tokens - 1.0, now);
             wait
         };
-        if !wait.is_zero() {
-            std::thread::sleep(wait);
+        if !wait.is_zero() && cancel::sleep(cancel, wait) {
+            return Err(Error::Cancelled(
+                "cancelled while waiting for the client-side rate limit; nothing was sent".into(),
+            ));
         }
         Ok(())
     }
@@ -110,6 +123,29 @@ mod tests {
         // Nothing was reserved by the failed attempt: the next slot is still ~1 s away, not 2.
         let (tokens, _) = *limiter.state.lock().unwrap();
         assert!(tokens > -0.5, "{tokens}");
+    }
+
+    #[test]
+    fn a_cancel_ends_the_wait_at_once() {
+        let limiter = RateLimiter::new(0.5, 1);
+        let far = Instant::now() + Duration::from_secs(10);
+        limiter.acquire(far).unwrap();
+        let token = CancelToken::new();
+        let other = token.clone();
+        let canceller = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(50));
+            other.cancel();
+        });
+        let started = Instant::now();
+        let result = limiter.acquire_unless_cancelled(far, Some(&token));
+        assert!(matches!(result, Err(Error::Cancelled(m)) if m.contains("nothing was sent")));
+        // The next slot was 2 s away.
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{:?}",
+            started.elapsed()
+        );
+        canceller.join().unwrap();
     }
 
     #[test]

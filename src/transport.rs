@@ -20,6 +20,7 @@
 //! thread, so nothing lives in thread-local storage and dropping a client
 //! frees every runtime and connection it made, whichever thread drops it.
 
+use crate::cancel::CancelToken;
 use reqwest::header::HeaderMap;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
@@ -52,6 +53,9 @@ pub(crate) enum Failure {
     InsideRuntime,
     /// A new lane could not be built.
     Build(BuildError),
+    /// The call's [`CancelToken`] was cancelled: before anything was sent
+    /// (`started` false), or while the exchange was under way.
+    Cancelled { started: bool },
 }
 
 /// Why a lane could not be made: tokio could not create its runtime (no file
@@ -94,17 +98,21 @@ impl Http {
     }
 
     /// One POST; `reply` gets the status, the headers and the whole body
-    /// of the reply.
+    /// of the reply. Ends at once when `cancel` is cancelled.
     pub fn post<R>(
         &self,
         url: &reqwest::Url,
         headers: HeaderMap,
         body: Vec<u8>,
         timeout: Duration,
+        cancel: Option<&CancelToken>,
         reply: impl FnOnce(u16, &HeaderMap, &[u8]) -> R,
     ) -> Result<R, Failure> {
         if tokio::runtime::Handle::try_current().is_ok() {
             return Err(Failure::InsideRuntime);
+        }
+        if cancel.is_some_and(CancelToken::is_cancelled) {
+            return Err(Failure::Cancelled { started: false });
         }
         let lane = self.borrow()?;
         let request = lane
@@ -113,7 +121,7 @@ impl Http {
             .timeout(timeout)
             .headers(headers)
             .body(body);
-        let result = lane.runtime().block_on(async {
+        let exchange = async {
             settle_idle_connections().await;
             let mut response = request.send().await.map_err(Failure::Send)?;
             let status = response.status().as_u16();
@@ -129,10 +137,24 @@ impl Http {
                 body.extend_from_slice(&chunk);
             }
             Ok(reply(status, response.headers(), &body))
+        };
+        let result = lane.runtime().block_on(async {
+            match cancel {
+                None => exchange.await,
+                Some(cancel) => unless_cancelled(cancel, exchange).await,
+            }
         });
-        // A lane whose call failed may hold a broken connection; reqwest's
-        // pool drops those itself, so the lane is as good as a new one.
-        self.give_back(lane);
+        if let Err(Failure::Cancelled { .. }) = result {
+            // The abandoned request's connection may still get its reply;
+            // dropping the lane closes every connection it holds, so that
+            // reply can never be read as another call's.
+            drop(lane);
+        } else {
+            // A lane whose call failed may hold a broken connection;
+            // reqwest's pool drops those itself, so the lane is as good as
+            // a new one.
+            self.give_back(lane);
+        }
         result
     }
 
@@ -196,6 +218,25 @@ impl Http {
 async fn settle_idle_connections() {
     tokio::task::yield_now().await;
     tokio::task::yield_now().await;
+}
+
+/// Runs `exchange` until it ends or `cancel` is cancelled, whichever comes
+/// first; the exchange is dropped (mid-flight) in the second case.
+async fn unless_cancelled<R>(
+    cancel: &CancelToken,
+    exchange: impl std::future::Future<Output = Result<R, Failure>>,
+) -> Result<R, Failure> {
+    use std::future::Future;
+    use std::task::Poll;
+    let mut cancelled = std::pin::pin!(cancel.cancelled());
+    let mut exchange = std::pin::pin!(exchange);
+    std::future::poll_fn(|cx| {
+        if cancelled.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(Err(Failure::Cancelled { started: true }));
+        }
+        exchange.as_mut().poll(cx)
+    })
+    .await
 }
 
 /// A single-threaded runtime and a reqwest client whose connections are
@@ -292,6 +333,7 @@ mod tests {
             HeaderMap::new(),
             Vec::new(),
             Duration::from_secs(5),
+            None,
             |s, _, _| s,
         );
         assert!(matches!(reply, Ok(200)));
@@ -355,6 +397,7 @@ mod tests {
                     HeaderMap::new(),
                     b"{}".to_vec(),
                     Duration::from_secs(5),
+                    None,
                     |s, _, b| (s, b.to_vec()),
                 )
                 .ok()
@@ -399,6 +442,7 @@ mod tests {
                             HeaderMap::new(),
                             Vec::new(),
                             Duration::from_secs(5),
+                            None,
                             |s, _, b| (s, b.to_vec()),
                         );
                         assert!(matches!(reply, Ok((200, ref b)) if b == b"ok"));
@@ -461,6 +505,7 @@ mod tests {
                 HeaderMap::new(),
                 Vec::new(),
                 Duration::from_secs(1),
+                None,
                 |_, _, _| (),
             )
         });

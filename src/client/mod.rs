@@ -12,6 +12,7 @@ pub use request::{SignedRequest, CONTENT_TYPE, REQUEST_CLIENT};
 pub use retry::is_rate_limited;
 
 use crate::api::{self, ModifyInstanceToken, ModifyInstanceTokenResponse};
+use crate::cancel::{self, CancelToken};
 use crate::config::{self, Endpoint, Language, Scheme};
 use crate::credential::{self, Env, Provider, Sources};
 use crate::error::Error;
@@ -89,6 +90,16 @@ impl std::fmt::Debug for ClientOptions<'_> {
             .field("log", &self.log.is_some())
             .finish()
     }
+}
+
+/// Per-call settings of [`Client::execute_with`]. `Default` is the
+/// client's timeout and no cancellation.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CallSettings<'a> {
+    /// This call's total time instead of the client's.
+    pub timeout: Option<Duration>,
+    /// Ends the call (with [`Error::Cancelled`]) as soon as it is cancelled.
+    pub cancel: Option<&'a CancelToken>,
 }
 
 /// A call's result and how many HTTP attempts it took (0 when it was
@@ -270,11 +281,41 @@ impl Client {
     /// its attempts. Later calls sign with that offset from their first
     /// attempt.
     pub fn execute(&self, request: &ModifyInstanceToken<'_>, timeout: Option<Duration>) -> Outcome {
+        self.execute_with(
+            request,
+            CallSettings {
+                timeout,
+                cancel: None,
+            },
+        )
+    }
+
+    /// As [`Client::execute`], with a [`CancelToken`] that ends the call
+    /// at once from another thread: before anything is sent (nothing is),
+    /// while waiting for the rate limiter or a backoff (nothing more is
+    /// sent), or during an attempt (its request may already have been
+    /// sent, and processed). The attempt's connection is closed, never
+    /// reused. Fetching CVM role credentials is not interrupted.
+    pub fn execute_with(
+        &self,
+        request: &ModifyInstanceToken<'_>,
+        call: CallSettings<'_>,
+    ) -> Outcome {
         let rejected = |error| Outcome {
             result: Err(error),
             attempts: 0,
         };
-        let timeout = match timeout.map(|t| config::check_timeout(Some(t))).transpose() {
+        let cancel = call.cancel;
+        if cancel.is_some_and(CancelToken::is_cancelled) {
+            return rejected(Error::Cancelled(
+                "cancelled before the call started; nothing was sent".into(),
+            ));
+        }
+        let timeout = match call
+            .timeout
+            .map(|t| config::check_timeout(Some(t)))
+            .transpose()
+        {
             Ok(t) => t.unwrap_or(self.timeout),
             Err(e) => return rejected(e),
         };
@@ -288,13 +329,13 @@ impl Client {
         let mut clock_corrected = false;
         let result = loop {
             if let Some(limiter) = &self.limiter {
-                if let Err(e) = limiter.acquire(deadline) {
+                if let Err(e) = limiter.acquire_unless_cancelled(deadline, cancel) {
                     break Err(e);
                 }
             }
             attempts += 1;
             let started = Instant::now();
-            let result = self.attempt(&body, deadline);
+            let result = self.attempt(&body, deadline, cancel);
             if self.logger.debug_enabled() {
                 self.log_attempt(attempts, started.elapsed(), &result);
             }
@@ -314,7 +355,13 @@ impl Client {
                 continue;
             }
             match backoff.pause(&failure, attempts, deadline) {
-                Some(pause) => std::thread::sleep(pause),
+                Some(pause) if cancel::sleep(cancel, pause) => {
+                    break Err(Error::Cancelled(format!(
+                        "cancelled while waiting to retry; {attempts} attempt(s) were sent, \
+                         and may have been processed"
+                    )))
+                }
+                Some(_) => {}
                 None => break Err(failure.error),
             }
         };
@@ -351,6 +398,7 @@ impl Client {
         &self,
         body: &[u8],
         deadline: Instant,
+        cancel: Option<&CancelToken>,
     ) -> Result<ModifyInstanceTokenResponse, AttemptFailure> {
         let remaining = deadline.saturating_duration_since(Instant::now());
         if remaining < Duration::from_millis(1) {
@@ -371,7 +419,7 @@ impl Client {
             credential.session_token().map(|token| token.expose_str()),
             signature.as_str(),
         );
-        self.send(headers, body.to_vec(), remaining, &secrets)
+        self.send(headers, body.to_vec(), remaining, cancel, &secrets)
     }
 
     fn log_attempt(
@@ -417,6 +465,7 @@ impl Client {
         headers: Vec<WireHeader>,
         body: Vec<u8>,
         timeout: Duration,
+        cancel: Option<&CancelToken>,
         secrets: &Secrets<'_>,
     ) -> Result<ModifyInstanceTokenResponse, AttemptFailure> {
         let mut map = reqwest::header::HeaderMap::with_capacity(headers.len());
@@ -428,6 +477,7 @@ impl Client {
             map,
             body,
             timeout,
+            cancel,
             |status, headers, reply| {
                 let parsed = api::parse_reply(status, reply, secrets);
                 // Read the service's clock only when it says ours is off.
@@ -462,6 +512,16 @@ impl Client {
                     .into(),
             ))),
             Err(Failure::Build(e)) => Err(AttemptFailure::before_reply(http_build_error(&e))),
+            Err(Failure::Cancelled { started: false }) => Err(AttemptFailure::before_reply(
+                Error::Cancelled("cancelled before this attempt was sent; nothing was sent".into()),
+            )),
+            Err(Failure::Cancelled { started: true }) => {
+                Err(AttemptFailure::after_reply(Error::Cancelled(
+                    "cancelled while the request was under way; it may already have been sent \
+                     and processed (its connection was closed)"
+                        .into(),
+                )))
+            }
         }
     }
 

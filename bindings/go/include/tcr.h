@@ -104,7 +104,23 @@ typedef enum tcr_status {
    A bug in this library (a caught panic); please report it.
    */
   TCR_INTERNAL = 7,
+  /*
+   The call's `tcr_cancel_token` was cancelled. If that happened before
+   the call started, or while it waited for the rate limiter, nothing
+   was sent; otherwise the request may already have been sent and
+   processed (the message says which).
+   */
+  TCR_CANCELLED = 8,
 } tcr_status;
+
+/*
+ Cancels calls from another thread (see
+ `tcr_modify_instance_token_with_cancel`). Create it with
+ `tcr_cancel_token_new`, free it with `tcr_cancel_token_free`. Once
+ cancelled it stays cancelled: use a new token for new calls. One token
+ may be given to several calls at once, which it then all cancels.
+ */
+typedef struct tcr_cancel_token tcr_cancel_token;
 
 /*
  An opaque client. Create it with `tcr_client_new`, free it with
@@ -414,6 +430,64 @@ void tcr_client_free(struct tcr_client *client);
 enum tcr_status tcr_modify_instance_token(const struct tcr_client *client,
                                           const struct tcr_modify_instance_token_request *request,
                                           struct tcr_modify_instance_token_response *response);
+
+/*
+ As `tcr_modify_instance_token`, ended early by `cancel` (NULL: never).
+
+ When another thread calls `tcr_cancel_token_cancel(cancel)`, this call
+ returns within milliseconds with `TCR_CANCELLED`: at once, sending
+ nothing, if the token was cancelled before the call; during a rate-limit
+ wait or a backoff, sending nothing more; during an HTTP attempt, after
+ which the request may already have been sent and processed (the
+ service's reply, if it comes, is never read by another call: that
+ connection is closed). `response->attempts` counts the attempts begun.
+
+ Races: a cancel that comes as the reply completes may lose, and the call
+ returns `TCR_OK` (or its error) with the reply; a cancel never undoes
+ what the service did. Fetching CVM role credentials is not interrupted.
+
+ # Safety
+ As `tcr_modify_instance_token`; `cancel` is NULL or a token from
+ `tcr_cancel_token_new` not freed before this call starts.
+ */
+enum tcr_status tcr_modify_instance_token_with_cancel(const struct tcr_client *client,
+                                                      const struct tcr_modify_instance_token_request *request,
+                                                      const struct tcr_cancel_token *cancel,
+                                                      struct tcr_modify_instance_token_response *response);
+
+/*
+ A new, not cancelled token; free it with `tcr_cancel_token_free`.
+ NULL only if memory ran out.
+ */
+struct tcr_cancel_token *tcr_cancel_token_new(void);
+
+/*
+ Cancels every call using `token`, now or later. Thread-safe and
+ idempotent; it wakes those calls and returns at once, without waiting
+ for them to end. NULL is ignored.
+
+ # Safety
+ `token` is NULL or a token from `tcr_cancel_token_new` not freed yet.
+ */
+void tcr_cancel_token_cancel(const struct tcr_cancel_token *token);
+
+/*
+ 1 if `token` was cancelled, else 0 (NULL: 0).
+
+ # Safety
+ `token` is NULL or a token from `tcr_cancel_token_new` not freed yet.
+ */
+int tcr_cancel_token_is_cancelled(const struct tcr_cancel_token *token);
+
+/*
+ Frees a token. NULL is ignored. Calls that were given it keep their own
+ reference, so it may be freed while they run, but no thread may use the
+ pointer afterwards (cancel it first if they should end).
+
+ # Safety
+ `token` is NULL or a token from `tcr_cancel_token_new` not freed yet.
+ */
+void tcr_cancel_token_free(struct tcr_cancel_token *token);
 
 /*
  Seconds the client adds to the local clock when signing: the service's
