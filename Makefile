@@ -70,6 +70,10 @@ build/test_tcr: tests/c/test_tcr.c tests/c/emulator.h include/tcr.h | build
 	@mkdir -p build
 	$(CC) -std=c99 $(CWARN) -g -Iinclude $< -o $@ $(LINK_TCR) -lpthread
 
+build/test_cancel: tests/c/test_cancel.c tests/c/emulator.h include/tcr.h | build
+	@mkdir -p build
+	$(CC) -std=c99 $(CWARN) -g -Iinclude $< -o $@ $(LINK_TCR) -lpthread
+
 # Also needs libcurl's headers (scripts/install-tools.sh test): it sends a
 # prepared request with libcurl, as an event-loop program would.
 build/test_prepare: tests/c/test_prepare.c tests/c/emulator.h include/tcr.h | build
@@ -129,10 +133,11 @@ check-header: build
 
 # The demo key pair and a temporary one, for the example tool's credential chain.
 EXAMPLE_TOOL_KEYS := --key $(DEMO_ID):$(DEMO_KEY) --key AKIDEXTOOLTEMP:ex-temp-key:ex-token
-test-c: build build/test_tcr build/test_prepare build/header_cpp build/modify_instance_token build/modify_instance_token_static
+test-c: build build/test_tcr build/test_prepare build/test_cancel build/header_cpp build/modify_instance_token build/modify_instance_token_static
 	build/header_cpp
 	tests/with-emulator.sh --key AKIDCTEST:ctest-secret-key --rate 0 -- build/test_tcr
 	tests/with-emulator.sh --key AKIDCTEST:ctest-secret-key --rate 0 -- build/test_prepare
+	tests/with-emulator.sh --key AKIDCTEST:ctest-secret-key --rate 0 -- build/test_cancel
 	tests/with-emulator.sh $(EXAMPLE_TOOL_KEYS) -- tests/c/example_tool.sh build/modify_instance_token
 	@! ldd build/modify_instance_token_static | grep -q libtcr || { echo "the static tool needs libtcr.so" >&2; exit 1; }
 	tests/with-emulator.sh $(EXAMPLE_TOOL_KEYS) -- tests/c/example_tool.sh build/modify_instance_token_static
@@ -151,12 +156,13 @@ test-load: build build/load
 # sanitizer was really linked. (ASan's quarantine keeps freed memory, so the
 # RSS bound is not checked here: leaks are, by LSan at exit.)
 SAN_ENV := ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0
-test-sanitizers: build build/test_tcr_asan build/test_bad_input_asan build/load_asan
-	@for b in test_tcr_asan test_bad_input_asan load_asan; do \
+test-sanitizers: build build/test_tcr_asan build/test_bad_input_asan build/load_asan build/test_cancel_asan
+	@for b in test_tcr_asan test_bad_input_asan load_asan test_cancel_asan; do \
 	  nm build/$$b | grep -q __asan_init || { echo "$$b was built without AddressSanitizer" >&2; exit 1; }; done
 	$(SAN_ENV) tests/with-emulator.sh --key AKIDCTEST:ctest-secret-key --rate 0 -- build/test_tcr_asan
 	$(SAN_ENV) tests/with-emulator.sh -- build/test_bad_input_asan
 	$(SAN_ENV) tests/with-emulator.sh --rate 0 -- build/load_asan 8 500 1048576
+	$(SAN_ENV) tests/with-emulator.sh --key AKIDCTEST:ctest-secret-key --rate 0 -- build/test_cancel_asan
 
 # Everything the C suite prints, with TCR_LOG=debug on, must hold none of its
 # secrets (the keys it uses, right and wrong, its session tokens, and any
