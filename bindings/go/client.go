@@ -22,6 +22,7 @@ import "C"
 import (
 	"bytes"
 	"context"
+	"errors"
 	"math"
 	"net/http"
 	"runtime"
@@ -296,7 +297,12 @@ func (c *Client) Close() error {
 // ModifyInstanceToken enables, disables or re-describes a long-term access
 // credential. The call is bounded by the client's timeout and by ctx's
 // deadline, whichever is sooner; a ctx already done returns ctx.Err()
-// without calling libtcr. Repeating a call is safe: it sets a state.
+// without calling libtcr. When ctx is cancelled during the call it returns
+// within milliseconds with an error for which errors.Is(err,
+// context.Canceled) and errors.Is(err, ErrCancelled) hold; the request may
+// already have been sent and processed (the message says whether), and its
+// connection is closed, never reused. Repeating a call is safe: it sets a
+// state.
 func (c *Client) ModifyInstanceToken(ctx context.Context, req *ModifyInstanceTokenRequest) (*ModifyInstanceTokenResponse, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -319,13 +325,16 @@ func (c *Client) ModifyInstanceToken(ctx context.Context, req *ModifyInstanceTok
 		}
 	}
 
+	cancel := cancelOnDone(ctx)
+	defer cancel.release()
+
 	c.mu.RLock()
 	if c.ptr == nil {
 		c.mu.RUnlock()
 		return nil, ErrClosed
 	}
 	var out C.tcr_modify_instance_token_response
-	status := Status(C.tcr_modify_instance_token(c.ptr, rp, &out))
+	status := Status(C.tcr_modify_instance_token_with_cancel(c.ptr, rp, cancel.token, &out))
 	c.mu.RUnlock()
 	runtime.KeepAlive(c)
 	defer C.tcr_modify_instance_token_response_free(&out)
@@ -347,10 +356,53 @@ func (c *Client) ModifyInstanceToken(ctx context.Context, req *ModifyInstanceTok
 	if out.error_code != nil {
 		e.Code = C.GoString(out.error_code)
 	}
-	if status == StatusTimeout && hasDeadline && !time.Now().Before(deadline) {
+	switch {
+	case status == StatusCancelled:
+		e.cause = ctx.Err()
+	case status == StatusTimeout && hasDeadline && !time.Now().Before(deadline):
 		e.cause = context.DeadlineExceeded
 	}
 	return nil, e
+}
+
+// A libtcr cancel token that ctx's cancellation triggers, for one call.
+type callCancel struct {
+	token *C.tcr_cancel_token
+	// stop disarms the trigger; false if it already ran or is running.
+	stop  func() bool
+	fired chan struct{}
+}
+
+// cancelOnDone arms a cancel token for ctx, or returns an empty one when
+// ctx can never be cancelled (context.Background). No goroutine waits per
+// call: context.AfterFunc runs the trigger only if ctx is cancelled. A
+// deadline is left to the call's own timeout, which is set to it, so that
+// it stays a timeout (StatusTimeout).
+func cancelOnDone(ctx context.Context) callCancel {
+	if ctx.Done() == nil {
+		return callCancel{}
+	}
+	cc := callCancel{token: C.tcr_cancel_token_new(), fired: make(chan struct{})}
+	token := cc.token
+	cc.stop = context.AfterFunc(ctx, func() {
+		defer close(cc.fired)
+		if errors.Is(ctx.Err(), context.Canceled) {
+			C.tcr_cancel_token_cancel(token)
+		}
+	})
+	return cc
+}
+
+// release disarms the trigger, waits for it if it had started (so that it
+// never touches a freed token), and frees the token.
+func (cc callCancel) release() {
+	if cc.token == nil {
+		return
+	}
+	if !cc.stop() {
+		<-cc.fired
+	}
+	C.tcr_cancel_token_free(cc.token)
 }
 
 // request fills r from req (nil stays nil: libtcr names it), with the

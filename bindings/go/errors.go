@@ -23,6 +23,7 @@ const (
 	StatusAPIError        Status = C.TCR_API_ERROR
 	StatusProtocol        Status = C.TCR_PROTOCOL
 	StatusInternal        Status = C.TCR_INTERNAL
+	StatusCancelled       Status = C.TCR_CANCELLED // the caller's context was cancelled
 )
 
 // String is the status's C name, e.g. "TCR_TIMEOUT".
@@ -49,7 +50,8 @@ type Error struct {
 	RequestID string
 	// HTTPStatus is the reply's HTTP status, 0 if none arrived.
 	HTTPStatus int
-	// cause is the context error when the caller's deadline ended the call.
+	// cause is the context's error when the caller's context ended the
+	// call (context.Canceled or context.DeadlineExceeded).
 	cause error
 }
 
@@ -66,7 +68,8 @@ func (e *Error) Is(target error) bool {
 	return errors.As(target, &t) && t.sentinel() && t.Status == e.Status
 }
 
-// Unwrap gives context.DeadlineExceeded when the caller's deadline ended the call.
+// Unwrap gives context.Canceled or context.DeadlineExceeded when the
+// caller's context ended the call.
 func (e *Error) Unwrap() error { return e.cause }
 
 func (e *Error) sentinel() bool { return e.Code == "" && e.Message == "" }
@@ -80,6 +83,7 @@ var (
 	ErrAPI             = &Error{Status: StatusAPIError}
 	ErrProtocol        = &Error{Status: StatusProtocol}
 	ErrInternal        = &Error{Status: StatusInternal}
+	ErrCancelled       = &Error{Status: StatusCancelled}
 )
 
 // ErrClosed is returned by calls on a closed Client.
