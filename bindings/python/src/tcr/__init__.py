@@ -8,10 +8,11 @@
 
 The signer, validation and HTTP are libtcr's, shared with the C and Go APIs.
 """
-from ._client import Client, ModifyInstanceTokenResult, PreparedRequest
+from ._client import CancelToken, Client, ModifyInstanceTokenResult, PreparedRequest
 from ._ffi import LibraryNotFoundError, LibraryVersionError
 from .errors import (
     ApiError,
+    CallCancelledError,
     ClientClosedError,
     CredentialsError,
     InternalError,
@@ -34,6 +35,8 @@ def library_version() -> str:
 
 __all__ = [
     "ApiError",
+    "CallCancelledError",
+    "CancelToken",
     "Client",
     "ClientClosedError",
     "CredentialsError",

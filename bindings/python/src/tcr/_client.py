@@ -56,6 +56,44 @@ class ModifyInstanceTokenResult:
                 f"attempts={self.attempts!r})")
 
 
+class CancelToken:
+    """Cancels calls from another thread (or an asyncio task): pass it as
+    ``cancel=`` to a call, then :meth:`cancel` ends that call within
+    milliseconds with :class:`CallCancelledError`. A token cancelled before
+    a call starts makes it send nothing; during a call, its request may
+    already have been sent and processed, and its connection is closed.
+
+    Once cancelled it stays cancelled: use a new token for new calls. One
+    token may cancel several calls at once. Thread-safe.
+    """
+
+    def __init__(self) -> None:
+        handle = _ffi.lib.tcr_cancel_token_new()
+        if not handle:
+            raise MemoryError("tcr_cancel_token_new")
+        self._handle: Optional[int] = handle
+
+    def cancel(self) -> None:
+        """Cancels every call using this token, now or later. Idempotent;
+        returns at once, without waiting for the calls to end."""
+        if self._handle is not None:
+            _ffi.lib.tcr_cancel_token_cancel(self._handle)
+
+    @property
+    def cancelled(self) -> bool:
+        return self._handle is not None and bool(_ffi.lib.tcr_cancel_token_is_cancelled(self._handle))
+
+    def __del__(self) -> None:
+        # A call that was given this token holds its own reference in
+        # libtcr, so freeing it here is safe even while a call runs.
+        handle, self._handle = getattr(self, "_handle", None), None
+        if handle:
+            _ffi.lib.tcr_cancel_token_free(handle)
+
+    def __repr__(self) -> str:
+        return f"<tcr.CancelToken {'cancelled' if self.cancelled else 'active'}>"
+
+
 class PreparedRequest:
     """A signed ModifyInstanceToken request to send with an HTTP client of
     your own (immutable): ``method`` (``"POST"``), ``url``, ``headers`` (in
@@ -291,19 +329,28 @@ class Client:
 
     def modify_instance_token(self, registry_id: str, token_id: str, *, enable: Optional[bool] = None,
                               desc: Optional[str] = None, modify_flag: Optional[int] = None,
-                              timeout: Union[int, float, None] = None) -> ModifyInstanceTokenResult:
+                              timeout: Union[int, float, None] = None,
+                              cancel: Optional[CancelToken] = None) -> ModifyInstanceTokenResult:
         """Enables or disables (``enable``) a long-term access credential, or
         sets its description (``desc`` with ``modify_flag=1``).
 
         ``enable=False`` is sent, never dropped. ``timeout`` (seconds)
-        overrides the client's for this call. Repeating a call is safe: it
-        sets a state. Raises a :class:`TcrError` subclass on failure.
+        overrides the client's for this call; ``cancel`` (a
+        :class:`CancelToken`) ends it early from another thread. Repeating a
+        call is safe: it sets a state. Raises a :class:`TcrError` subclass
+        on failure.
         """
+        if cancel is not None and not isinstance(cancel, CancelToken):
+            raise TypeError(f"cancel must be a tcr.CancelToken or None, not {type(cancel).__name__}")
         request = _request(registry_id, token_id, enable, desc, modify_flag, timeout)
         response = _ffi.Response()
         handle = self._enter()
         try:
-            status = _ffi.lib.tcr_modify_instance_token(handle, ctypes.byref(request), ctypes.byref(response))
+            if cancel is None:
+                status = _ffi.lib.tcr_modify_instance_token(handle, ctypes.byref(request), ctypes.byref(response))
+            else:
+                status = _ffi.lib.tcr_modify_instance_token_with_cancel(handle, ctypes.byref(request),
+                                                                        cancel._handle, ctypes.byref(response))
         finally:
             self._leave()
         try:

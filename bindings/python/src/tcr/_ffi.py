@@ -120,6 +120,7 @@ TCR_TIMEOUT = 4
 TCR_API_ERROR = 5
 TCR_PROTOCOL = 6
 TCR_INTERNAL = 7
+TCR_CANCELLED = 8
 
 TCR_ENABLE_UNSET = 0
 TCR_ENABLE_TRUE = 1
@@ -190,6 +191,12 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
         "tcr_modify_instance_token_prepare": (
             [c_void_p, ctypes.POINTER(Request), ctypes.POINTER(PreparedRequest)], c_int),
         "tcr_prepared_request_free": ([ctypes.POINTER(PreparedRequest)], None),
+        "tcr_cancel_token_new": ([], c_void_p),
+        "tcr_cancel_token_cancel": ([c_void_p], None),
+        "tcr_cancel_token_is_cancelled": ([c_void_p], c_int),
+        "tcr_cancel_token_free": ([c_void_p], None),
+        "tcr_modify_instance_token_with_cancel": (
+            [c_void_p, ctypes.POINTER(Request), c_void_p, ctypes.POINTER(Response)], c_int),
     }
     for name, (argtypes, restype) in signatures.items():
         function = getattr(lib, name)

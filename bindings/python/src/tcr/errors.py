@@ -85,6 +85,13 @@ class InternalError(TcrError):
     status = _ffi.TCR_INTERNAL
 
 
+class CallCancelledError(TcrError):
+    """The call's :class:`tcr.CancelToken` was cancelled. The message says
+    whether the request may already have been sent (and processed)."""
+
+    status = _ffi.TCR_CANCELLED
+
+
 class ClientClosedError(TcrError, ValueError):
     """The client was closed; create a new one."""
 
@@ -94,7 +101,7 @@ class ClientClosedError(TcrError, ValueError):
 _BY_STATUS: Dict[int, Type[TcrError]] = {
     cls.status: cls
     for cls in (InvalidArgumentError, CredentialsError, NetworkError, RequestTimeoutError, ApiError, ProtocolError,
-                InternalError)
+                InternalError, CallCancelledError)
 }
 
 
