@@ -190,6 +190,22 @@ pub fn parse_reply(
     body: &[u8],
     secrets: &Secrets<'_>,
 ) -> Result<ModifyInstanceTokenResponse, Error> {
+    let (_, request_id) = parse_envelope(http_status, body, secrets)?;
+    Ok(ModifyInstanceTokenResponse {
+        request_id,
+        http_status,
+    })
+}
+
+/// What every action's reply shares, checked strictly: HTTP 200, a JSON
+/// object whose `Response` is an object, holding either `Error` (then
+/// [`Error::Api`]) or a `RequestId` string. Returns the `Response` object
+/// and its RequestId (secrets redacted, controls escaped).
+pub fn parse_envelope(
+    http_status: u16,
+    body: &[u8],
+    secrets: &Secrets<'_>,
+) -> Result<(serde_json::Map<String, Value>, String), Error> {
     let protocol = |what: &str| Error::Protocol {
         http_status,
         message: format!(
@@ -200,10 +216,10 @@ pub fn parse_reply(
     if http_status != 200 {
         return Err(protocol("unexpected HTTP status"));
     }
-    let Ok(Value::Object(envelope)) = serde_json::from_slice::<Value>(body) else {
+    let Ok(Value::Object(mut envelope)) = serde_json::from_slice::<Value>(body) else {
         return Err(protocol("reply is not a JSON object"));
     };
-    let reply = match envelope.get("Response") {
+    let reply = match envelope.remove("Response") {
         Some(Value::Object(reply)) => reply,
         Some(_) => return Err(protocol("reply's Response is not an object")),
         None => return Err(protocol("reply has no Response object")),
@@ -240,10 +256,7 @@ pub fn parse_reply(
     if request_id.is_empty() {
         return Err(protocol("reply has no Response.RequestId"));
     }
-    Ok(ModifyInstanceTokenResponse {
-        request_id,
-        http_status,
-    })
+    Ok((reply, request_id))
 }
 
 #[cfg(test)]

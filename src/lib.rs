@@ -6,6 +6,7 @@
 //! [`client`] (with [`config`], [`credential`], [`sign`]) → HTTP → [`api`]
 //! reply → [`ffi`] → C struct.
 
+pub mod action;
 pub mod api;
 pub mod cancel;
 pub mod client;
@@ -19,6 +20,7 @@ pub mod peer_text;
 pub mod sign;
 mod transport;
 
+pub use action::CallResponse;
 pub use api::{ModifyInstanceToken, ModifyInstanceTokenResponse};
 pub use cancel::CancelToken;
 pub use client::{

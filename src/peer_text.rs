@@ -68,8 +68,9 @@ pub fn excerpt(body: &[u8], max_chars: usize, secrets: &Secrets<'_>) -> String {
 }
 
 /// `text` with each secret, or a run of at least [`MIN_ECHOED_PREFIX`] of
-/// its leading bytes, replaced by [`REDACTED`].
-fn redact<'t>(text: &'t str, secrets: &Secrets<'_>) -> Cow<'t, str> {
+/// its leading bytes, replaced by [`REDACTED`], and nothing else changed
+/// (so JSON stays JSON).
+pub fn redact<'t>(text: &'t str, secrets: &Secrets<'_>) -> Cow<'t, str> {
     let bytes = text.as_bytes();
     let mut out = String::new();
     let (mut copied, mut at) = (0, 0);

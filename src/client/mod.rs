@@ -1,9 +1,10 @@
-//! The client: its options, and one call from validation to result: the
-//! attempts, each rate-limited, signed ([`request`]) and sent through the
-//! transport, retried when [`retry`] allows, logged, and the reply turned
-//! into a result.
+//! The client: its options, its construction, and its calls (validated
+//! here, then run by [`exchange`]: the attempts, each rate-limited, signed
+//! ([`request`]) and sent through the transport, retried when [`retry`]
+//! allows, with the clock corrected by [`clock`]).
 
 mod clock;
+mod exchange;
 mod request;
 mod retry;
 
@@ -11,18 +12,27 @@ pub use clock::{MAX_CLOCK_OFFSET, SIGNATURE_EXPIRED};
 pub use request::{SignedRequest, CONTENT_TYPE, REQUEST_CLIENT};
 pub use retry::is_rate_limited;
 
+use crate::action::{self, CallResponse};
 use crate::api::{self, ModifyInstanceToken, ModifyInstanceTokenResponse};
-use crate::cancel::{self, CancelToken};
+use crate::cancel::CancelToken;
 use crate::config::{self, Endpoint, Language, Scheme};
 use crate::credential::{self, Env, Provider, Sources};
 use crate::error::Error;
 use crate::limiter::RateLimiter;
-use crate::log::{self, LogSink, Logger};
-use crate::peer_text::Secrets;
-use crate::transport::{self, Failure, Http};
-use clock::{Clock, Learned};
-use request::{FixedHeaders, WireHeader};
-use std::time::{Duration, Instant};
+use crate::log::{LogSink, Logger};
+use crate::transport::{self, Http};
+use clock::Clock;
+use exchange::Exchange;
+use request::FixedHeaders;
+use reqwest::header::HeaderValue;
+use retry::Policy;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+/// Rate-limit buckets kept for actions other than ModifyInstanceToken (TCR
+/// has about 150 actions); past this, the others share one bucket.
+pub const MAX_ACTION_BUCKETS: usize = 256;
 
 /// Settings for [`Client::new`]. `None`/`false` means "not set" (the
 /// default). Strings are borrowed; the client copies what it keeps.
@@ -105,8 +115,8 @@ pub struct CallSettings<'a> {
 /// A call's result and how many HTTP attempts it took (0 when it was
 /// rejected before anything was sent): the one place that count is kept.
 #[derive(Debug)]
-pub struct Outcome {
-    pub result: Result<ModifyInstanceTokenResponse, Error>,
+pub struct Outcome<T = ModifyInstanceTokenResponse> {
+    pub result: Result<T, Error>,
     pub attempts: u32,
 }
 
@@ -122,7 +132,10 @@ pub struct Client {
     language: Option<Language>,
     timeout: Duration,
     max_attempts: u32,
+    /// ModifyInstanceToken's bucket (the one that matters for speed).
     limiter: Option<RateLimiter>,
+    /// Other actions' buckets, made on first use by [`Client::call`].
+    action_limiters: Mutex<HashMap<String, Arc<RateLimiter>>>,
     logger: Logger,
     clock: Clock,
 }
@@ -221,6 +234,7 @@ impl Client {
             timeout,
             max_attempts,
             limiter,
+            action_limiters: Mutex::new(HashMap::new()),
             logger,
             clock: Clock::default(),
         })
@@ -292,286 +306,95 @@ impl Client {
 
     /// As [`Client::execute`], with a [`CancelToken`] that ends the call
     /// at once from another thread: before anything is sent (nothing is),
-    /// while waiting for the rate limiter or a backoff (nothing more is
-    /// sent), or during an attempt (its request may already have been
-    /// sent, and processed). The attempt's connection is closed, never
-    /// reused. Fetching CVM role credentials is not interrupted.
+    /// while waiting for the rate limiter (nothing is sent) or a backoff
+    /// (nothing more is), or during an attempt (its request may already
+    /// have been sent, and processed). The attempt's connection is closed,
+    /// never reused. Fetching CVM role credentials is not interrupted.
     pub fn execute_with(
         &self,
         request: &ModifyInstanceToken<'_>,
         call: CallSettings<'_>,
     ) -> Outcome {
-        let rejected = |error| Outcome {
-            result: Err(error),
-            attempts: 0,
-        };
-        let cancel = call.cancel;
-        if cancel.is_some_and(CancelToken::is_cancelled) {
-            return rejected(Error::Cancelled(
-                "cancelled before the call started; nothing was sent".into(),
-            ));
-        }
-        let timeout = match call
-            .timeout
-            .map(|t| config::check_timeout(Some(t)))
-            .transpose()
-        {
-            Ok(t) => t.unwrap_or(self.timeout),
-            Err(e) => return rejected(e),
-        };
         if let Err(e) = request.validate() {
-            return rejected(e);
+            return Outcome::rejected(e);
         }
-        let body = request.to_json();
-        let deadline = Instant::now() + timeout;
-        let mut backoff = retry::Backoff::new();
-        let mut attempts = 0;
-        let mut clock_corrected = false;
-        let result = loop {
-            if let Some(limiter) = &self.limiter {
-                if let Err(e) = limiter.acquire_unless_cancelled(deadline, cancel) {
-                    break Err(e);
-                }
-            }
-            attempts += 1;
-            let started = Instant::now();
-            let result = self.attempt(&body, deadline, cancel);
-            if self.logger.debug_enabled() {
-                self.log_attempt(attempts, started.elapsed(), &result);
-            }
-            let failure = match result {
-                Ok(reply) => break Ok(reply),
-                Err(failure) => failure,
-            };
-            // Learned even when no attempt is left, for the next call.
-            let corrected = failure
-                .server_time
-                .is_some_and(|server_time| self.correct_clock(server_time));
-            if attempts >= self.max_attempts {
-                break Err(failure.error);
-            }
-            if corrected && !clock_corrected {
-                clock_corrected = true;
-                continue;
-            }
-            match backoff.pause(&failure, attempts, deadline) {
-                Some(pause) if cancel::sleep(cancel, pause) => {
-                    break Err(Error::Cancelled(format!(
-                        "cancelled while waiting to retry; {attempts} attempt(s) were sent, \
-                         and may have been processed"
-                    )))
-                }
-                Some(_) => {}
-                None => break Err(failure.error),
-            }
-        };
-        Outcome { result, attempts }
-    }
-
-    /// Learns the clock offset from the service's time; whether it was
-    /// taken.
-    fn correct_clock(&self, server_time: i64) -> bool {
-        match self.clock.learn(server_time) {
-            Learned::Offset(offset) => {
-                if self.logger.debug_enabled() {
-                    self.logger.debug(&format!(
-                        "tcr: {SIGNATURE_EXPIRED}: signing with the service's clock from now on, \
-                         clock_offset_s={offset} (service minus local)"
-                    ));
-                }
-                true
-            }
-            Learned::Refused(offset) => {
-                self.logger.warn(&format!(
-                    "tcr: {SIGNATURE_EXPIRED}: the reply's Date is {offset} s from the local clock, \
-                     beyond the {MAX_CLOCK_OFFSET} s that are corrected; fix the clock \
-                     (clock_offset_s stays {})",
-                    self.clock.offset()
-                ));
-                false
-            }
-        }
-    }
-
-    /// One HTTP attempt, signed now.
-    fn attempt(
-        &self,
-        body: &[u8],
-        deadline: Instant,
-        cancel: Option<&CancelToken>,
-    ) -> Result<ModifyInstanceTokenResponse, AttemptFailure> {
-        let remaining = deadline.saturating_duration_since(Instant::now());
-        if remaining < Duration::from_millis(1) {
-            return Err(AttemptFailure::before_reply(Error::Timeout(
-                "the call's timeout ran out before this attempt".into(),
-            )));
-        }
-        let credential = self
-            .credentials
-            .current()
-            .map_err(AttemptFailure::before_reply)?;
-        let (headers, signature) = self
-            .wire_headers(&credential, body, self.clock.now())
-            .map_err(AttemptFailure::before_reply)?;
-        // What the peer might echo back; removed from anything quoting it.
-        let secrets = Secrets::new(
-            credential.secret_key().expose_str(),
-            credential.session_token().map(|token| token.expose_str()),
-            signature.as_str(),
-        );
-        self.send(headers, body.to_vec(), remaining, cancel, &secrets)
-    }
-
-    fn log_attempt(
-        &self,
-        attempt: u32,
-        took: Duration,
-        result: &Result<ModifyInstanceTokenResponse, AttemptFailure>,
-    ) {
-        let head = format!(
-            "tcr: action={} endpoint={} attempt={attempt}/{} duration_ms={:.1}",
-            api::ACTION,
-            self.endpoint.url,
-            self.max_attempts,
-            took.as_secs_f64() * 1000.0
-        );
-        let line = match result {
-            Ok(reply) => format!(
-                "{head} status=TCR_OK http={} request_id={}",
-                reply.http_status,
-                log::value(&reply.request_id)
-            ),
-            Err(AttemptFailure {
-                error: Error::Api(api),
-                ..
-            }) => format!(
-                "{head} status=TCR_API_ERROR http={} code={} request_id={}",
-                api.http_status,
-                log::value(&api.code),
-                log::value(&api.request_id)
-            ),
-            Err(AttemptFailure { error, .. }) => format!(
-                "{head} status={} http={} error={:?}",
-                error.kind().name().to_str().unwrap_or("?"),
-                error.http_status(),
-                error.to_string()
-            ),
-        };
-        self.logger.debug(&line);
-    }
-
-    fn send(
-        &self,
-        headers: Vec<WireHeader>,
-        body: Vec<u8>,
-        timeout: Duration,
-        cancel: Option<&CancelToken>,
-        secrets: &Secrets<'_>,
-    ) -> Result<ModifyInstanceTokenResponse, AttemptFailure> {
-        let mut map = reqwest::header::HeaderMap::with_capacity(headers.len());
-        for (_, name, value) in headers {
-            map.append(name, value);
-        }
-        let reply = self.http.post(
-            &self.fixed_headers.url,
-            map,
-            body,
-            timeout,
-            cancel,
-            |status, headers, reply| {
-                let parsed = api::parse_reply(status, reply, secrets);
-                // Read the service's clock only when it says ours is off.
-                let server_time = match &parsed {
-                    Err(Error::Api(api)) if api.code == SIGNATURE_EXPIRED => {
-                        clock::server_time(headers)
-                    }
-                    _ => None,
-                };
-                (parsed, server_time)
+        self.run(
+            Exchange {
+                action: api::ACTION,
+                action_header: HeaderValue::from_static(api::ACTION),
+                body: request.to_json(),
+                limiter: self.limiter.as_ref(),
+                policy: Policy::SetsState,
+                parse: api::parse_reply,
             },
-        );
-        match reply {
-            Ok((parsed, server_time)) => parsed.map_err(|error| AttemptFailure {
-                server_time,
-                ..AttemptFailure::after_reply(error)
-            }),
-            Err(Failure::Send(e)) => Err(AttemptFailure::before_reply(self.transport_error(&e))),
-            Err(Failure::Body(e)) => Err(AttemptFailure::after_reply(self.transport_error(&e))),
-            Err(Failure::BodyTooLarge(http_status)) => {
-                Err(AttemptFailure::after_reply(Error::Protocol {
-                    http_status,
-                    message: format!(
-                        "the reply body is larger than {} bytes; stopped reading it",
-                        transport::MAX_REPLY_BODY
-                    ),
-                }))
-            }
-            Err(Failure::InsideRuntime) => Err(AttemptFailure::before_reply(Error::Internal(
-                "a blocking call was made on a thread that runs an async runtime; \
-                 call it from tokio::task::spawn_blocking or a plain thread"
-                    .into(),
-            ))),
-            Err(Failure::Build(e)) => Err(AttemptFailure::before_reply(http_build_error(&e))),
-            Err(Failure::Cancelled { started: false }) => Err(AttemptFailure::before_reply(
-                Error::Cancelled("cancelled before this attempt was sent; nothing was sent".into()),
-            )),
-            Err(Failure::Cancelled { started: true }) => {
-                Err(AttemptFailure::after_reply(Error::Cancelled(
-                    "cancelled while the request was under way; it may already have been sent \
-                     and processed (its connection was closed)"
-                        .into(),
-                )))
-            }
-        }
+            call,
+        )
     }
 
-    /// A transport failure as this crate's error, sorted by the error's
-    /// type: a timeout anywhere in its causes (reqwest's `is_timeout` looks
-    /// through them, io::ErrorKind::TimedOut included), a failed connect, or
-    /// another network failure.
-    fn transport_error(&self, e: &reqwest::Error) -> Error {
-        let detail = error_chain(e);
-        if e.is_timeout() {
-            Error::Timeout(format!(
-                "no complete reply from {} in time: {detail}",
-                self.endpoint.url
-            ))
-        } else if e.is_connect() {
-            Error::Network(format!(
-                "could not connect to {}: {detail}",
-                self.endpoint.url
-            ))
+    /// Calls any TCR action (API version 2019-09-24) by name with
+    /// `params_json` (a JSON object) as its parameters, and returns the
+    /// reply's `Response` object as JSON text. Same signer, credentials,
+    /// clock, transport, timeouts, cancellation and errors as
+    /// [`Client::execute_with`], with two differences: the action may not
+    /// be repeatable, so a network failure is retried only when the
+    /// request cannot have been written (a failed connect), besides
+    /// `RequestLimitExceeded[.*]`; and each action has its own client-side
+    /// rate-limit bucket (the documented limits are per action), each with
+    /// the client's rate.
+    pub fn call(
+        &self,
+        action: &str,
+        params_json: &str,
+        call: CallSettings<'_>,
+    ) -> Outcome<CallResponse> {
+        let checked = action::check_action(action).and_then(|()| action::check_params(params_json));
+        if let Err(e) = checked {
+            return Outcome::rejected(e);
+        }
+        let own_bucket = (action != api::ACTION)
+            .then(|| self.action_limiter(action))
+            .flatten();
+        let limiter = match &own_bucket {
+            Some(bucket) => Some(&**bucket),
+            None => self.limiter.as_ref(),
+        };
+        let Ok(action_header) = HeaderValue::from_str(action) else {
+            return Outcome::rejected(Error::invalid("action", "cannot be sent as a header"));
+        };
+        self.run(
+            Exchange {
+                action,
+                action_header,
+                body: params_json.as_bytes().to_vec(),
+                limiter,
+                policy: Policy::UnsentOnly,
+                parse: action::parse_reply,
+            },
+            call,
+        )
+    }
+
+    /// The rate-limit bucket of an action other than ModifyInstanceToken,
+    /// made on first use. At most [`MAX_ACTION_BUCKETS`] are kept; past
+    /// that, the other actions share one more.
+    fn action_limiter(&self, action: &str) -> Option<Arc<RateLimiter>> {
+        let (rate, burst) = self.limiter.as_ref().map(|l| (l.rate(), l.burst()))?;
+        let mut buckets = self
+            .action_limiters
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(limiter) = buckets.get(action) {
+            return Some(Arc::clone(limiter));
+        }
+        let key = if buckets.len() < MAX_ACTION_BUCKETS {
+            action
         } else {
-            Error::Network(format!("request to {} failed: {detail}", self.endpoint.url))
-        }
-    }
-}
-
-/// Why one attempt failed, and whether a reply had begun to arrive: after
-/// that the service may have processed the request, so a network failure
-/// is no longer retried.
-struct AttemptFailure {
-    error: Error,
-    reply_arrived: bool,
-    /// The `Date` of an `AuthFailure.SignatureExpire` reply.
-    server_time: Option<i64>,
-}
-
-impl AttemptFailure {
-    fn before_reply(error: Error) -> AttemptFailure {
-        AttemptFailure {
-            error,
-            reply_arrived: false,
-            server_time: None,
-        }
-    }
-
-    fn after_reply(error: Error) -> AttemptFailure {
-        AttemptFailure {
-            error,
-            reply_arrived: true,
-            server_time: None,
-        }
+            ""
+        };
+        let limiter = buckets
+            .entry(key.to_owned())
+            .or_insert_with(|| Arc::new(RateLimiter::new(rate, burst)));
+        Some(Arc::clone(limiter))
     }
 }
 

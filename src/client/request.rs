@@ -89,7 +89,8 @@ impl Client {
         request.validate()?;
         let credential = self.credentials.current()?;
         let body = request.to_json();
-        let (headers, _) = self.wire_headers(&credential, &body, timestamp)?;
+        let action = HeaderValue::from_static(api::ACTION);
+        let (headers, _) = self.wire_headers(&credential, &action, &body, timestamp)?;
         let headers = headers
             .into_iter()
             .map(|(name, _, value)| (name, String::from_utf8_lossy(value.as_bytes()).into_owned()))
@@ -120,6 +121,7 @@ impl Client {
     pub(super) fn wire_headers(
         &self,
         credential: &Credential,
+        action: &HeaderValue,
         body: &[u8],
         timestamp: i64,
     ) -> Result<(Vec<WireHeader>, sign::Signature), Error> {
@@ -150,7 +152,7 @@ impl Client {
         headers.push((
             "X-TC-Action",
             HeaderName::from_static("x-tc-action"),
-            HeaderValue::from_static(api::ACTION),
+            action.clone(),
         ));
         headers.push((
             "X-TC-Version",

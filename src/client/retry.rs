@@ -1,9 +1,9 @@
-//! When a failed attempt is tried again, and after how long: only what
-//! cannot have been processed (a network failure before any reply) and
-//! `RequestLimitExceeded[.*]`, after a full-jitter exponential backoff that
+//! When a failed attempt is tried again, and after how long, by
+//! [`Policy`]: `RequestLimitExceeded[.*]` always, and network failures as
+//! far as the action allows; after a full-jitter exponential backoff that
 //! never ends past the call's deadline.
 
-use super::AttemptFailure;
+use super::exchange::AttemptFailure;
 use crate::error::Error;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -14,15 +14,30 @@ const RATE_LIMITED_BACKOFF: Duration = Duration::from_millis(500);
 /// No single backoff is longer than this.
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
+/// Which network failures an action may be retried after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Policy {
+    /// The action sets a state (ModifyInstanceToken): sending it twice does
+    /// what sending it once does, so a network failure before any reply is
+    /// retried even if the request was written.
+    SetsState,
+    /// Any action, which may not be repeatable (a second
+    /// CreateInstanceToken makes a second token): only a failure before the
+    /// request was written (a failed connect) is retried.
+    UnsentOnly,
+}
+
 /// The backoffs of one call.
 pub(super) struct Backoff {
     jitter: Jitter,
+    policy: Policy,
 }
 
 impl Backoff {
-    pub(super) fn new() -> Backoff {
+    pub(super) fn new(policy: Policy) -> Backoff {
         Backoff {
             jitter: Jitter::new(),
+            policy,
         }
     }
 
@@ -36,7 +51,10 @@ impl Backoff {
         deadline: Instant,
     ) -> Option<Duration> {
         let base = match &failure.error {
-            Error::Network(_) if !failure.reply_arrived => NETWORK_BACKOFF,
+            Error::Network(_) if failure.unsent => NETWORK_BACKOFF,
+            Error::Network(_) if self.policy == Policy::SetsState && !failure.reply_arrived => {
+                NETWORK_BACKOFF
+            }
             Error::Api(api) if is_rate_limited(&api.code) => RATE_LIMITED_BACKOFF,
             _ => return None,
         };
@@ -114,7 +132,7 @@ mod tests {
     /// 400 pauses after failed attempt number `attempt`, with no deadline
     /// in the way.
     fn pauses(failure: &AttemptFailure, attempt: u32) -> Vec<Duration> {
-        let mut backoff = Backoff::new();
+        let mut backoff = Backoff::new(Policy::SetsState);
         let far = Instant::now() + Duration::from_secs(3600);
         (0..400)
             .map(|_| backoff.pause(failure, attempt, far).unwrap())
@@ -165,7 +183,7 @@ mod tests {
     #[test]
     fn what_is_not_retried_and_pauses_past_the_deadline() {
         let far = Instant::now() + Duration::from_secs(3600);
-        let mut backoff = Backoff::new();
+        let mut backoff = Backoff::new(Policy::SetsState);
         // A network failure after the reply began may have been processed.
         let after = AttemptFailure::after_reply(Error::Network("reset mid-reply".into()));
         assert_eq!(backoff.pause(&after, 1, far), None);
@@ -186,5 +204,26 @@ mod tests {
         let network = AttemptFailure::before_reply(Error::Network("reset".into()));
         let now = Instant::now();
         assert_eq!(backoff.pause(&network, 1, now), None);
+    }
+
+    #[test]
+    fn any_action_is_retried_only_when_it_cannot_have_been_processed() {
+        let far = Instant::now() + Duration::from_secs(3600);
+        let mut backoff = Backoff::new(Policy::UnsentOnly);
+        let refused = AttemptFailure::not_sent(Error::Network("connection refused".into()));
+        assert!(backoff.pause(&refused, 1, far).is_some());
+        let limited = AttemptFailure::after_reply(Error::Api(crate::error::ApiError {
+            code: "RequestLimitExceeded".into(),
+            message: String::new(),
+            request_id: String::new(),
+            http_status: 200,
+        }));
+        assert!(backoff.pause(&limited, 1, far).is_some());
+        // Written, then no reply: the service may have acted on it.
+        let written = AttemptFailure::before_reply(Error::Network("reset".into()));
+        assert_eq!(backoff.pause(&written, 1, far), None);
+        assert!(Backoff::new(Policy::SetsState)
+            .pause(&written, 1, far)
+            .is_some());
     }
 }

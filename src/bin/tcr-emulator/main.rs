@@ -88,8 +88,9 @@ Control endpoints (unsigned):
        date=HTTP-DATE as its Date header, or date= for none).
        A flood stops when the client goes away, or after 1 GiB or 60 s.
 
-The service's actions: ModifyInstanceToken, and DescribeInstanceToken to read
-token state the way the real service does.
+The service's actions: a long-term access credential's lifecycle, with the
+request and reply shapes of Tencent's API documents: CreateInstanceToken,
+DescribeInstanceToken, ModifyInstanceToken and DeleteInstanceToken.
 ";
 
 fn fail(message: &str) -> ! {

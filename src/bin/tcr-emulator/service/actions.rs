@@ -1,5 +1,7 @@
-//! The actions: ModifyInstanceToken and DescribeInstanceToken over the
-//! in-memory token state, with the service's parameter checks.
+//! The actions over the in-memory token state, with the service's
+//! parameter checks: a long-term access credential's lifecycle
+//! (CreateInstanceToken, DescribeInstanceToken, ModifyInstanceToken,
+//! DeleteInstanceToken), shaped as Tencent's API documents them.
 
 use super::{reject, Emulator, Reject};
 use serde_json::{json, Map, Value};
@@ -102,6 +104,94 @@ impl Emulator {
         Ok(self.success(fields))
     }
 }
+
+impl Emulator {
+    /// `CreateInstanceToken`: `RegistryId`, `TokenType` (`longterm`, or
+    /// `temp`, the default: valid one hour) and `Desc` (long-term only).
+    /// Replies `Username`, `Token`, `ExpTime` (for a temporary credential
+    /// its expiry in milliseconds since the epoch; 0 for a long-term one)
+    /// and, for a long-term credential, `TokenId`.
+    pub(super) fn create_instance_token(
+        &self,
+        params: &Map<String, Value>,
+    ) -> Result<Vec<u8>, Reject> {
+        check_known(params, &["RegistryId", "TokenType", "Desc"])?;
+        let registry_id = required_string(params, "RegistryId")?;
+        let long_term = match optional_string(params, "TokenType")? {
+            None | Some("temp") => false,
+            Some("longterm") => true,
+            Some(other) => {
+                return Err(reject(
+                    "InvalidParameterValue",
+                    format!("TokenType must be longterm or temp, got {other:?}"),
+                ))
+            }
+        };
+        let desc = optional_string(params, "Desc")?.unwrap_or("");
+        if desc.chars().count() > 1024 {
+            return Err(reject(
+                "InvalidParameterValue",
+                "Desc is longer than 1024 characters",
+            ));
+        }
+        let mut registries = self.registries.lock().unwrap();
+        let tokens = registries.get_mut(registry_id).ok_or_else(|| {
+            reject(
+                "ResourceNotFound",
+                format!("instance {registry_id} does not exist"),
+            )
+        })?;
+        // Not a secret anywhere but here: a made-up credential.
+        let token = self.request_id().replace('-', "");
+        let mut fields = Map::new();
+        fields.insert("Username".into(), json!(EMULATED_USERNAME));
+        fields.insert("Token".into(), json!(token));
+        if long_term {
+            let id = self.request_id();
+            tokens.insert(
+                id.clone(),
+                super::TokenState {
+                    enabled: true,
+                    desc: desc.to_owned(),
+                    created_at: super::now(),
+                },
+            );
+            fields.insert("ExpTime".into(), json!(0));
+            fields.insert("TokenId".into(), json!(id));
+        } else {
+            fields.insert("ExpTime".into(), json!((super::now() + 3600) * 1000));
+        }
+        Ok(self.success(fields))
+    }
+
+    /// `DeleteInstanceToken`: `RegistryId` and `TokenId`; replies only the
+    /// RequestId.
+    pub(super) fn delete_instance_token(
+        &self,
+        params: &Map<String, Value>,
+    ) -> Result<Vec<u8>, Reject> {
+        check_known(params, &["RegistryId", "TokenId"])?;
+        let registry_id = required_string(params, "RegistryId")?;
+        let token_id = required_string(params, "TokenId")?;
+        let mut registries = self.registries.lock().unwrap();
+        let tokens = registries.get_mut(registry_id).ok_or_else(|| {
+            reject(
+                "ResourceNotFound",
+                format!("instance {registry_id} does not exist"),
+            )
+        })?;
+        if tokens.remove(token_id).is_none() {
+            return Err(reject(
+                "ResourceNotFound",
+                format!("token {token_id} does not exist in {registry_id}"),
+            ));
+        }
+        Ok(self.success(Map::new()))
+    }
+}
+
+/// The user name of the registry credentials the emulator hands out.
+const EMULATED_USERNAME: &str = "100000000001";
 
 fn check_known(params: &Map<String, Value>, known: &[&str]) -> Result<(), Reject> {
     match params.keys().find(|k| !known.contains(&k.as_str())) {

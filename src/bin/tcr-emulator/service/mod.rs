@@ -339,6 +339,8 @@ impl Emulator {
         match action {
             "ModifyInstanceToken" => self.modify_instance_token(&params),
             "DescribeInstanceToken" => self.describe_instance_token(&params),
+            "CreateInstanceToken" => self.create_instance_token(&params),
+            "DeleteInstanceToken" => self.delete_instance_token(&params),
             other => Err(reject(
                 "InvalidAction",
                 format!("action {other:?} does not exist"),
