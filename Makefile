@@ -45,6 +45,10 @@ build/modify_instance_token: examples/modify_instance_token.c include/tcr.h | bu
 	@mkdir -p build
 	$(CC) -std=c99 $(CWARN) -O2 -Iinclude $< -o $@ $(LINK_TCR)
 
+build/token_lifecycle: examples/token_lifecycle.c include/tcr.h | build
+	@mkdir -p build
+	$(CC) -std=c99 $(CWARN) -O2 -Iinclude $< -o $@ $(LINK_TCR)
+
 # The same tool linked statically, as the README shows: no libtcr.so at run time.
 STATIC_LIBS = $(shell scripts/native-static-libs.sh)
 build/modify_instance_token_static: examples/modify_instance_token.c include/tcr.h | build
@@ -133,11 +137,12 @@ check-header: build
 
 # The demo key pair and a temporary one, for the example tool's credential chain.
 EXAMPLE_TOOL_KEYS := --key $(DEMO_ID):$(DEMO_KEY) --key AKIDEXTOOLTEMP:ex-temp-key:ex-token
-test-c: build build/test_tcr build/test_prepare build/test_cancel build/header_cpp build/modify_instance_token build/modify_instance_token_static
+test-c: build build/test_tcr build/test_prepare build/test_cancel build/token_lifecycle build/header_cpp build/modify_instance_token build/modify_instance_token_static
 	build/header_cpp
 	tests/with-emulator.sh --key AKIDCTEST:ctest-secret-key --rate 0 -- build/test_tcr
 	tests/with-emulator.sh --key AKIDCTEST:ctest-secret-key --rate 0 -- build/test_prepare
 	tests/with-emulator.sh --key AKIDCTEST:ctest-secret-key --rate 0 -- build/test_cancel
+	tests/with-emulator.sh -- tests/c/token_lifecycle.sh build/token_lifecycle
 	tests/with-emulator.sh $(EXAMPLE_TOOL_KEYS) -- tests/c/example_tool.sh build/modify_instance_token
 	@! ldd build/modify_instance_token_static | grep -q libtcr || { echo "the static tool needs libtcr.so" >&2; exit 1; }
 	tests/with-emulator.sh $(EXAMPLE_TOOL_KEYS) -- tests/c/example_tool.sh build/modify_instance_token_static

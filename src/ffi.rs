@@ -555,19 +555,165 @@ pub unsafe extern "C" fn tcr_modify_instance_token_with_cancel(
         }
         Err(error) => {
             out.http_status = u32::from(error.http_status());
-            match &error {
-                Error::Api(api) => {
-                    if !api.request_id.is_empty() {
-                        out.request_id = c_string(&api.request_id);
-                    }
-                    out.error_code = c_string(&api.code);
-                    out.error_message = c_string(&api.message);
-                }
-                other => out.error_message = c_string(&other.to_string()),
-            }
+            error_fields(
+                &error,
+                &mut out.request_id,
+                &mut out.error_code,
+                &mut out.error_message,
+            );
             status_of(&error)
         }
     }
+}
+
+/// A failure's strings in a response struct: on `TCR_API_ERROR` the
+/// service's RequestId (if any), code and message; otherwise the message.
+fn error_fields(
+    error: &Error,
+    request_id: &mut *mut c_char,
+    code: &mut *mut c_char,
+    message: &mut *mut c_char,
+) {
+    match error {
+        Error::Api(api) => {
+            if !api.request_id.is_empty() {
+                *request_id = c_string(&api.request_id);
+            }
+            *code = c_string(&api.code);
+            *message = c_string(&api.message);
+        }
+        other => *message = c_string(&other.to_string()),
+    }
+}
+
+/// The outcome of `tcr_call`. The function overwrites every field; free
+/// the strings with `tcr_call_response_free`.
+#[repr(C)]
+pub struct tcr_call_response {
+    /// On `TCR_OK` the reply's `Response` object as the service sent it
+    /// (JSON text, `RequestId` included); NULL otherwise.
+    pub response_json: *mut c_char,
+    /// The service's RequestId: on success, and on `TCR_API_ERROR` when
+    /// the service sent one; NULL otherwise.
+    pub request_id: *mut c_char,
+    /// On `TCR_API_ERROR` the service's error code; NULL otherwise.
+    pub error_code: *mut c_char,
+    /// On any failure a human-readable message; NULL on success.
+    pub error_message: *mut c_char,
+    /// The HTTP status of the reply, or 0 if no reply arrived.
+    pub http_status: u32,
+    /// How many HTTP attempts were made (0 if rejected before sending).
+    pub attempts: u32,
+}
+
+/// Calls any TCR action (API version 2019-09-24) by name, e.g.
+/// `tcr_call(client, "DescribeInstanceToken", "{\"RegistryId\": \"tcr-1\"}", &out)`,
+/// with the client's signer, credentials, clock, timeouts and errors.
+///
+/// `action` must look like an action name (an ASCII capital, then letters
+/// and digits, at most 64 bytes) and `params_json` must be one JSON object
+/// of at most 1 MiB; nothing else is checked here (the service checks the
+/// parameters). The action may not be repeatable (a second
+/// `CreateInstanceToken` makes a second token), so only what cannot have
+/// been processed is retried: `RequestLimitExceeded[.*]` and a failure
+/// before the request was written (a failed connect). Each action has its
+/// own client-side rate-limit bucket, at the client's rate.
+///
+/// `out` must not be NULL; it is overwritten, and freed with
+/// `tcr_call_response_free`. Thread safety: as `tcr_modify_instance_token`.
+///
+/// # Safety
+/// Non-NULL pointers point to valid objects of their types; strings are
+/// NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn tcr_call(
+    client: *const tcr_client,
+    action: *const c_char,
+    params_json: *const c_char,
+    out: *mut tcr_call_response,
+) -> tcr_status {
+    tcr_call_with_cancel(client, action, params_json, 0, std::ptr::null(), out)
+}
+
+/// As `tcr_call`, with this call's total time (`timeout_ms`, 1 to 600000;
+/// 0: the client's timeout) and a cancel token (NULL: none), which ends
+/// the call as described at `tcr_modify_instance_token_with_cancel`.
+///
+/// # Safety
+/// As `tcr_call`; `cancel` is NULL or a token not freed before the call.
+#[no_mangle]
+pub unsafe extern "C" fn tcr_call_with_cancel(
+    client: *const tcr_client,
+    action: *const c_char,
+    params_json: *const c_char,
+    timeout_ms: u32,
+    cancel: *const tcr_cancel_token,
+    out: *mut tcr_call_response,
+) -> tcr_status {
+    let Some(out) = out.as_mut() else {
+        return tcr_status::TCR_INVALID_ARGUMENT;
+    };
+    *out = tcr_call_response {
+        response_json: std::ptr::null_mut(),
+        request_id: std::ptr::null_mut(),
+        error_code: std::ptr::null_mut(),
+        error_message: std::ptr::null_mut(),
+        http_status: 0,
+        attempts: 0,
+    };
+    let result = boundary(|| {
+        non_null!(client, "client");
+        let action = read_required(action, "action")?;
+        let params = read_optional(params_json, "params")?
+            .ok_or_else(|| Error::invalid("params", "is required: a JSON object, \"{}\" for none"))?;
+        let cancel = cancel.as_ref().map(|c| c.inner.clone());
+        let outcome = (*client).inner.call(
+            action,
+            params,
+            CallSettings {
+                timeout: milliseconds(timeout_ms),
+                cancel: cancel.as_ref(),
+            },
+        );
+        out.attempts = outcome.attempts;
+        outcome.result
+    });
+    match result {
+        Ok(reply) => {
+            out.response_json = c_string(&reply.response_json);
+            out.request_id = c_string(&reply.request_id);
+            out.http_status = u32::from(reply.http_status);
+            tcr_status::TCR_OK
+        }
+        Err(error) => {
+            out.http_status = u32::from(error.http_status());
+            error_fields(
+                &error,
+                &mut out.request_id,
+                &mut out.error_code,
+                &mut out.error_message,
+            );
+            status_of(&error)
+        }
+    }
+}
+
+/// Frees the strings of a `tcr_call_response` and sets them to NULL, so
+/// calling it twice is safe. NULL is accepted and ignored.
+///
+/// # Safety
+/// `response` is NULL or points to a response filled by `tcr_call` or
+/// zero-initialised.
+#[no_mangle]
+pub unsafe extern "C" fn tcr_call_response_free(response: *mut tcr_call_response) {
+    boundary_or((), || {
+        if let Some(out) = response.as_mut() {
+            free_c_string(&mut out.response_json);
+            free_c_string(&mut out.request_id);
+            free_c_string(&mut out.error_code);
+            free_c_string(&mut out.error_message);
+        }
+    })
 }
 
 /// Cancels calls from another thread (see

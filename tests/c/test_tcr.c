@@ -560,6 +560,52 @@ static void test_echoed_secrets(void) {
     tcr_client_free(client);
 }
 
+/* tcr_call: checks before sending, the reply as JSON, errors, cancel. */
+static void test_generic_call(void) {
+    tcr_client *client = new_client(SECRET_KEY, 5000);
+    tcr_call_response out;
+    tcr_cancel_token *cancel = tcr_cancel_token_new();
+    long before = emulator_requests();
+    static const struct {
+        const char *action, *params, *field;
+    } bad[] = {
+        {"describeInstanceToken", "{}", "action"},
+        {"Describe Token", "{}", "action"},
+        {NULL, "{}", "action"},
+        {"DescribeInstanceToken", "[1]", "params"},
+        {"DescribeInstanceToken", "{\"RegistryId\":", "params"},
+        {"DescribeInstanceToken", NULL, "params"},
+    };
+    size_t i;
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK(tcr_call(client, bad[i].action, bad[i].params, &out) == TCR_INVALID_ARGUMENT);
+        CHECK(contains(out.error_message, bad[i].field) && out.response_json == NULL && out.attempts == 0);
+        tcr_call_response_free(&out);
+    }
+    CHECK(tcr_call(client, "DescribeInstanceToken", "{}", NULL) == TCR_INVALID_ARGUMENT);
+    tcr_cancel_token_cancel(cancel);
+    CHECK(tcr_call_with_cancel(client, "DescribeInstanceToken", "{}", 0, cancel, &out) == TCR_CANCELLED);
+    tcr_call_response_free(&out);
+    CHECK(emulator_requests() == before); /* nothing was sent */
+
+    CHECK(tcr_call(client, "DescribeInstanceToken", "{\"RegistryId\": \"" REGISTRY "\"}", &out) == TCR_OK);
+    CHECK(contains(out.response_json, "\"TotalCount\":") && contains(out.response_json, TOKEN));
+    CHECK(out.request_id != NULL && contains(out.response_json, out.request_id));
+    CHECK(out.http_status == 200 && out.attempts == 1 && out.error_message == NULL);
+    tcr_call_response_free(&out);
+    tcr_call_response_free(&out); /* twice is safe */
+    CHECK(out.response_json == NULL && out.request_id == NULL);
+
+    CHECK(tcr_call(client, "DeleteInstanceToken", "{\"RegistryId\": \"" REGISTRY "\", \"TokenId\": \"nope\"}",
+                   &out) == TCR_API_ERROR);
+    CHECK(out.error_code != NULL && strcmp(out.error_code, "ResourceNotFound") == 0);
+    CHECK(out.request_id != NULL && out.response_json == NULL && contains(out.error_message, "nope"));
+    tcr_call_response_free(&out);
+    tcr_call_response_free(NULL);
+    tcr_cancel_token_free(cancel);
+    tcr_client_free(client);
+}
+
 static void test_free_functions_accept_null(void) {
     tcr_modify_instance_token_response zeroed = {0};
     tcr_client_free(NULL);
@@ -587,6 +633,7 @@ int main(void) {
     test_resilience_options();
     test_idle_connections();
     test_echoed_secrets();
+    test_generic_call();
 
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

@@ -313,6 +313,39 @@ typedef struct tcr_modify_instance_token_response {
 } tcr_modify_instance_token_response;
 
 /*
+ The outcome of `tcr_call`. The function overwrites every field; free
+ the strings with `tcr_call_response_free`.
+ */
+typedef struct tcr_call_response {
+  /*
+   On `TCR_OK` the reply's `Response` object as the service sent it
+   (JSON text, `RequestId` included); NULL otherwise.
+   */
+  char *response_json;
+  /*
+   The service's RequestId: on success, and on `TCR_API_ERROR` when
+   the service sent one; NULL otherwise.
+   */
+  char *request_id;
+  /*
+   On `TCR_API_ERROR` the service's error code; NULL otherwise.
+   */
+  char *error_code;
+  /*
+   On any failure a human-readable message; NULL on success.
+   */
+  char *error_message;
+  /*
+   The HTTP status of the reply, or 0 if no reply arrived.
+   */
+  uint32_t http_status;
+  /*
+   How many HTTP attempts were made (0 if rejected before sending).
+   */
+  uint32_t attempts;
+} tcr_call_response;
+
+/*
  One header of a `tcr_prepared_request`: NUL-terminated name and value.
  */
 typedef struct tcr_header {
@@ -454,6 +487,57 @@ enum tcr_status tcr_modify_instance_token_with_cancel(const struct tcr_client *c
                                                       const struct tcr_modify_instance_token_request *request,
                                                       const struct tcr_cancel_token *cancel,
                                                       struct tcr_modify_instance_token_response *response);
+
+/*
+ Calls any TCR action (API version 2019-09-24) by name, e.g.
+ `tcr_call(client, "DescribeInstanceToken", "{\"RegistryId\": \"tcr-1\"}", &out)`,
+ with the client's signer, credentials, clock, timeouts and errors.
+
+ `action` must look like an action name (an ASCII capital, then letters
+ and digits, at most 64 bytes) and `params_json` must be one JSON object
+ of at most 1 MiB; nothing else is checked here (the service checks the
+ parameters). The action may not be repeatable (a second
+ `CreateInstanceToken` makes a second token), so only what cannot have
+ been processed is retried: `RequestLimitExceeded[.*]` and a failure
+ before the request was written (a failed connect). Each action has its
+ own client-side rate-limit bucket, at the client's rate.
+
+ `out` must not be NULL; it is overwritten, and freed with
+ `tcr_call_response_free`. Thread safety: as `tcr_modify_instance_token`.
+
+ # Safety
+ Non-NULL pointers point to valid objects of their types; strings are
+ NUL-terminated.
+ */
+enum tcr_status tcr_call(const struct tcr_client *client,
+                         const char *action,
+                         const char *params_json,
+                         struct tcr_call_response *out);
+
+/*
+ As `tcr_call`, with this call's total time (`timeout_ms`, 1 to 600000;
+ 0: the client's timeout) and a cancel token (NULL: none), which ends
+ the call as described at `tcr_modify_instance_token_with_cancel`.
+
+ # Safety
+ As `tcr_call`; `cancel` is NULL or a token not freed before the call.
+ */
+enum tcr_status tcr_call_with_cancel(const struct tcr_client *client,
+                                     const char *action,
+                                     const char *params_json,
+                                     uint32_t timeout_ms,
+                                     const struct tcr_cancel_token *cancel,
+                                     struct tcr_call_response *out);
+
+/*
+ Frees the strings of a `tcr_call_response` and sets them to NULL, so
+ calling it twice is safe. NULL is accepted and ignored.
+
+ # Safety
+ `response` is NULL or points to a response filled by `tcr_call` or
+ zero-initialised.
+ */
+void tcr_call_response_free(struct tcr_call_response *response);
 
 /*
  A new, not cancelled token; free it with `tcr_cancel_token_free`.
