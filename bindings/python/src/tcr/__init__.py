@@ -8,6 +8,8 @@
 
 The signer, validation and HTTP are libtcr's, shared with the C and Go APIs.
 """
+from typing import TYPE_CHECKING, Any
+
 from ._client import CancelToken, Client, ModifyInstanceTokenResult, PreparedRequest
 from ._ffi import LibraryNotFoundError, LibraryVersionError
 from .errors import (
@@ -27,6 +29,20 @@ from . import _ffi as _ffi_module
 __version__ = "0.1.0"
 
 
+if TYPE_CHECKING:
+    from ._async import AsyncClient
+
+
+def __getattr__(name: str) -> Any:
+    # AsyncClient on first use: asyncio costs milliseconds at import, which
+    # programs that never use it should not pay.
+    if name == "AsyncClient":
+        from ._async import AsyncClient
+
+        return AsyncClient
+    raise AttributeError(f"module 'tcr' has no attribute {name!r}")
+
+
 def library_version() -> str:
     """The version of the loaded libtcr."""
     version: bytes = _ffi_module.lib.tcr_version()
@@ -35,6 +51,7 @@ def library_version() -> str:
 
 __all__ = [
     "ApiError",
+    "AsyncClient",
     "CallCancelledError",
     "CancelToken",
     "Client",

@@ -364,6 +364,54 @@ class Client:
         finally:
             _ffi.lib.tcr_modify_instance_token_response_free(ctypes.byref(response))
 
+    def call(self, action: str, params: Optional[Dict[str, Any]] = None, *,
+             timeout: Union[int, float, None] = None, cancel: Optional[CancelToken] = None) -> Dict[str, Any]:
+        """Calls any TCR action (API version 2019-09-24) by name, e.g.
+        ``client.call("DescribeInstanceToken", {"RegistryId": "tcr-12345"})``,
+        and returns the reply's ``Response`` object (``RequestId`` included).
+
+        ``params`` is a dict that ``json.dumps`` accepts (``None``: ``{}``).
+        Only what cannot have been processed is retried
+        (``RequestLimitExceeded[.*]``, a failed connect): the action may not
+        be repeatable. Each action has its own client-side rate-limit
+        bucket. Raises the same :class:`TcrError` subclasses as
+        :meth:`modify_instance_token`.
+        """
+        if not isinstance(action, str):
+            raise TypeError(f"action must be a str, not {type(action).__name__}")
+        if params is None:
+            params = {}
+        if not isinstance(params, dict):
+            raise TypeError(f"params must be a dict, not {type(params).__name__}")
+        if cancel is not None and not isinstance(cancel, CancelToken):
+            raise TypeError(f"cancel must be a tcr.CancelToken or None, not {type(cancel).__name__}")
+        import json  # here, not at import: most programs never make a generic call
+
+        try:
+            text = json.dumps(params, ensure_ascii=False, allow_nan=False)
+        except ValueError as error:
+            raise InvalidArgumentError(f"invalid argument params: {error}") from None
+        encoded_action = _text("action", action, required=True)
+        encoded_params = _text("params", text, required=True)
+        timeout_ms = _milliseconds("timeout", timeout)
+        response = _ffi.CallResponse()
+        handle = self._enter()
+        try:
+            status = _ffi.lib.tcr_call_with_cancel(handle, encoded_action, encoded_params, timeout_ms,
+                                                   cancel._handle if cancel is not None else None,
+                                                   ctypes.byref(response))
+        finally:
+            self._leave()
+        try:
+            if status == _ffi.TCR_OK:
+                reply: Dict[str, Any] = json.loads(_ffi.take_string(response.response_json) or "{}")
+                return reply
+            raise error_for(status, _ffi.take_string(response.error_message),
+                            code=_ffi.take_string(response.error_code),
+                            request_id=_ffi.take_string(response.request_id), http_status=response.http_status)
+        finally:
+            _ffi.lib.tcr_call_response_free(ctypes.byref(response))
+
     def prepare_modify_instance_token(self, registry_id: str, token_id: str, *, enable: Optional[bool] = None,
                                       desc: Optional[str] = None,
                                       modify_flag: Optional[int] = None) -> PreparedRequest:

@@ -82,6 +82,17 @@ class Response(ctypes.Structure):
     ]
 
 
+class CallResponse(ctypes.Structure):
+    _fields_ = [
+        ("response_json", ctypes.c_void_p),
+        ("request_id", ctypes.c_void_p),
+        ("error_code", ctypes.c_void_p),
+        ("error_message", ctypes.c_void_p),
+        ("http_status", ctypes.c_uint32),
+        ("attempts", ctypes.c_uint32),
+    ]
+
+
 class Header(ctypes.Structure):
     _fields_ = [
         ("name", ctypes.c_void_p),
@@ -108,6 +119,7 @@ STRUCTS = {
     "tcr_modify_instance_token_request": Request,
     "tcr_modify_instance_token_response": Response,
     "tcr_header": Header,
+    "tcr_call_response": CallResponse,
     "tcr_prepared_request": PreparedRequest,
 }
 
@@ -195,6 +207,10 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
         "tcr_cancel_token_cancel": ([c_void_p], None),
         "tcr_cancel_token_is_cancelled": ([c_void_p], c_int),
         "tcr_cancel_token_free": ([c_void_p], None),
+        "tcr_call_with_cancel": (
+            [c_void_p, c_char_p, c_char_p, ctypes.c_uint32, c_void_p, ctypes.POINTER(CallResponse)], c_int),
+        "tcr_call": ([c_void_p, c_char_p, c_char_p, ctypes.POINTER(CallResponse)], c_int),
+        "tcr_call_response_free": ([ctypes.POINTER(CallResponse)], None),
         "tcr_modify_instance_token_with_cancel": (
             [c_void_p, ctypes.POINTER(Request), c_void_p, ctypes.POINTER(Response)], c_int),
     }

@@ -1,0 +1,104 @@
+"""tcr.AsyncClient: the Client for asyncio.
+
+Each call runs the blocking libtcr call on a bounded thread pool (libtcr
+releases the GIL while it waits on the network), so N concurrent awaits take
+about one call's time while N <= max_workers. Cancelling the awaiting task
+cancels the call in libtcr through a CancelToken: the task ends at once, and
+the worker thread is freed within milliseconds.
+"""
+import asyncio
+import concurrent.futures
+import functools
+import os
+from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, TypeVar, Union
+
+if TYPE_CHECKING:
+    import logging
+
+from ._client import CancelToken, Client, ModifyInstanceTokenResult, PreparedRequest
+
+_T = TypeVar("_T")
+
+#: Worker threads by default: calls mostly wait on the network without the
+#: GIL, so a pool larger than the core count is what lets many awaits overlap.
+DEFAULT_MAX_WORKERS = 32
+
+
+class AsyncClient:
+    """A ModifyInstanceToken (and generic TCR) client for asyncio.
+
+    Takes every option of :class:`tcr.Client`, plus ``max_workers`` (the
+    size of its thread pool, default 32: at most that many calls run at
+    once, the others wait their turn). Use it with ``async with``, or call
+    :meth:`aclose`.
+
+    Cancelling the task that awaits a call (``task.cancel()``, a timeout
+    from ``asyncio.wait_for`` or ``asyncio.timeout``) ends the await at once
+    and cancels the call inside libtcr; its result is discarded. The request
+    may still have been sent and processed by the service.
+    """
+
+    def __init__(self, *, max_workers: Optional[int] = None, **options: Any) -> None:
+        if max_workers is not None and (isinstance(max_workers, bool) or not isinstance(max_workers, int)):
+            raise TypeError(f"max_workers must be an int or None, not {type(max_workers).__name__}")
+        if max_workers is not None and max_workers < 1:
+            raise ValueError(f"max_workers must be at least 1, got {max_workers}")
+        self._client = Client(**options)
+        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=max_workers or DEFAULT_MAX_WORKERS,
+                                                           thread_name_prefix="tcr")
+
+    async def _run(self, function: Callable[..., _T], /, *args: Any, **kwargs: Any) -> _T:
+        token = CancelToken()
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self._pool, functools.partial(function, *args, cancel=token, **kwargs))
+        try:
+            return await future
+        except asyncio.CancelledError:
+            token.cancel()
+            raise
+
+    async def modify_instance_token(self, registry_id: str, token_id: str, *, enable: Optional[bool] = None,
+                                    desc: Optional[str] = None, modify_flag: Optional[int] = None,
+                                    timeout: Union[int, float, None] = None) -> ModifyInstanceTokenResult:
+        """As :meth:`tcr.Client.modify_instance_token`, awaited."""
+        return await self._run(self._client.modify_instance_token, registry_id, token_id, enable=enable, desc=desc,
+                               modify_flag=modify_flag, timeout=timeout)
+
+    async def call(self, action: str, params: Optional[Dict[str, Any]] = None, *,
+                   timeout: Union[int, float, None] = None) -> Dict[str, Any]:
+        """As :meth:`tcr.Client.call`, awaited."""
+        return await self._run(self._client.call, action, params, timeout=timeout)
+
+    def prepare_modify_instance_token(self, registry_id: str, token_id: str, *, enable: Optional[bool] = None,
+                                      desc: Optional[str] = None,
+                                      modify_flag: Optional[int] = None) -> PreparedRequest:
+        """As :meth:`tcr.Client.prepare_modify_instance_token` (it does not
+        wait on the network, so it is not a coroutine)."""
+        return self._client.prepare_modify_instance_token(registry_id, token_id, enable=enable, desc=desc,
+                                                          modify_flag=modify_flag)
+
+    @property
+    def clock_offset(self) -> int:
+        return self._client.clock_offset
+
+    @property
+    def closed(self) -> bool:
+        return self._client.closed
+
+    async def aclose(self) -> None:
+        """Waits for calls in flight, frees the client and stops the pool.
+        Calling it again does nothing."""
+        if self._client.closed:
+            return
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, self._client.close)
+        self._pool.shutdown(wait=False)
+
+    async def __aenter__(self) -> "AsyncClient":
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"<tcr.AsyncClient {'closed' if self.closed else 'open'}>"
