@@ -235,6 +235,7 @@ test-dist: dist
 	EXPECT_POLICY=manylinux_2_17_x86_64 WHEEL=$$(ls build/dist/tcr_ffi-*.whl) PYTHON=$(CURDIR)/$(VENV_PY) \
 	  tests/with-emulator.sh -- tests/wheel/test_wheel.sh
 	tests/with-emulator.sh -- tests/gomodule/test_module.sh
+	tests/with-emulator.sh -- tests/gomodule/lifecycle.sh
 
 # A platform wheel from pip wheel, installed alone in a fresh venv and used
 # from outside the checkout (tests/wheel/test_wheel.sh).

@@ -22,6 +22,7 @@ import "C"
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
 	"net/http"
@@ -314,16 +315,11 @@ func (c *Client) ModifyInstanceToken(ctx context.Context, req *ModifyInstanceTok
 	if err != nil {
 		return nil, err
 	}
-	deadline, hasDeadline := ctx.Deadline()
-	if hasDeadline {
-		remaining := time.Until(deadline)
-		if remaining <= 0 {
-			return nil, context.DeadlineExceeded
-		}
-		if remaining < c.timeout {
-			r.timeout_ms, _ = milliseconds("timeout", remaining)
-		}
+	d, err := c.deadlineOf(ctx)
+	if err != nil {
+		return nil, err
 	}
+	r.timeout_ms = d.timeoutMS
 
 	cancel := cancelOnDone(ctx)
 	defer cancel.release()
@@ -346,23 +342,7 @@ func (c *Client) ModifyInstanceToken(ctx context.Context, req *ModifyInstanceTok
 			Attempts:   int(out.attempts),
 		}, nil
 	}
-	e := &Error{
-		Status:     status,
-		Code:       status.String(),
-		Message:    C.GoString(out.error_message),
-		RequestID:  C.GoString(out.request_id),
-		HTTPStatus: int(out.http_status),
-	}
-	if out.error_code != nil {
-		e.Code = C.GoString(out.error_code)
-	}
-	switch {
-	case status == StatusCancelled:
-		e.cause = ctx.Err()
-	case status == StatusTimeout && hasDeadline && !time.Now().Before(deadline):
-		e.cause = context.DeadlineExceeded
-	}
-	return nil, e
+	return nil, d.failure(ctx, status, out.error_code, out.error_message, out.request_id, out.http_status)
 }
 
 // A libtcr cancel token that ctx's cancellation triggers, for one call.
@@ -503,4 +483,105 @@ func (c *Client) PrepareModifyInstanceToken(ctx context.Context, req *ModifyInst
 		prepared.Header.Set(name, value)
 	}
 	return prepared, nil
+}
+
+// Call calls any TCR action (API version 2019-09-24) by name, e.g.
+// client.Call(ctx, "DescribeInstanceToken", map[string]any{"RegistryId": "tcr-12345"}),
+// and returns the reply's Response object as the service sent it (RequestId
+// included), to unmarshal into a struct of your own. params is marshalled
+// with encoding/json and must give a JSON object; nil sends {}.
+//
+// Same signer, credentials, clock, timeouts, cancellation (ctx) and errors
+// as ModifyInstanceToken; an API error is a *Error with the service's Code
+// and RequestID. The action may not be repeatable (a second
+// CreateInstanceToken makes a second token), so only what cannot have been
+// processed is retried: RequestLimitExceeded[.*] and a failed connect.
+// Each action has its own client-side rate-limit bucket.
+func (c *Client) Call(ctx context.Context, action string, params any) (json.RawMessage, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	body := []byte("{}")
+	if params != nil {
+		var err error
+		if body, err = json.Marshal(params); err != nil {
+			return nil, invalidArgument("params", err.Error())
+		}
+	}
+	var s cStrings
+	defer s.free()
+	cAction, err := s.add("action", action, false, false)
+	if err != nil {
+		return nil, err
+	}
+	cParams, err := s.add("params", string(body), false, false)
+	if err != nil {
+		return nil, err
+	}
+	d, err := c.deadlineOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cancel := cancelOnDone(ctx)
+	defer cancel.release()
+
+	c.mu.RLock()
+	if c.ptr == nil {
+		c.mu.RUnlock()
+		return nil, ErrClosed
+	}
+	var out C.tcr_call_response
+	status := Status(C.tcr_call_with_cancel(c.ptr, cAction, cParams, d.timeoutMS, cancel.token, &out))
+	c.mu.RUnlock()
+	runtime.KeepAlive(c)
+	defer C.tcr_call_response_free(&out)
+	if status == StatusOK {
+		return json.RawMessage(C.GoString(out.response_json)), nil
+	}
+	return nil, d.failure(ctx, status, out.error_code, out.error_message, out.request_id, out.http_status)
+}
+
+// callDeadline is ctx's deadline as a call's: the timeout to pass to libtcr
+// (0: the client's, which is sooner).
+type callDeadline struct {
+	at        time.Time
+	set       bool
+	timeoutMS C.uint32_t
+}
+
+func (c *Client) deadlineOf(ctx context.Context) (callDeadline, error) {
+	at, set := ctx.Deadline()
+	d := callDeadline{at: at, set: set}
+	if set {
+		remaining := time.Until(at)
+		if remaining <= 0 {
+			return d, context.DeadlineExceeded
+		}
+		if remaining < c.timeout {
+			d.timeoutMS, _ = milliseconds("timeout", remaining)
+		}
+	}
+	return d, nil
+}
+
+// failure is the *Error of a failed call, wrapping ctx's error when ctx
+// ended it (its cancellation, or its deadline as the call's timeout).
+func (d callDeadline) failure(ctx context.Context, status Status, code, message, requestID *C.char, httpStatus C.uint32_t) *Error {
+	e := &Error{
+		Status:     status,
+		Code:       status.String(),
+		Message:    C.GoString(message),
+		RequestID:  C.GoString(requestID),
+		HTTPStatus: int(httpStatus),
+	}
+	if code != nil {
+		e.Code = C.GoString(code)
+	}
+	switch {
+	case status == StatusCancelled:
+		e.cause = ctx.Err()
+	case status == StatusTimeout && d.set && !time.Now().Before(d.at):
+		e.cause = context.DeadlineExceeded
+	}
+	return e
 }
