@@ -138,12 +138,10 @@ impl Http {
             }
             Ok(reply(status, response.headers(), &body))
         };
-        let result = lane.runtime().block_on(async {
-            match cancel {
-                None => exchange.await,
-                Some(cancel) => unless_cancelled(cancel, exchange).await,
-            }
-        });
+        let result = match cancel {
+            None => lane.runtime().block_on(exchange),
+            Some(cancel) => lane.runtime().block_on(unless_cancelled(cancel, exchange)),
+        };
         if let Err(Failure::Cancelled { .. }) = result {
             // The abandoned request's connection may still get its reply;
             // dropping the lane closes every connection it holds, so that
