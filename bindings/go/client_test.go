@@ -282,6 +282,23 @@ func BenchmarkModifyInstanceToken(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "calls/s")
 }
 
+// BenchmarkModifyInstanceTokenCancellable: the same with a context that
+// can be cancelled (as an HTTP handler's is), which arms a cancel token
+// for each call: the price of cancellation.
+func BenchmarkModifyInstanceTokenCancellable(b *testing.B) {
+	c := newTestClient(b, Options{})
+	req := &ModifyInstanceTokenRequest{RegistryId: testRegistry, TokenId: testToken, Enable: Bool(true)}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := c.ModifyInstanceToken(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "calls/s")
+}
+
 func TestCloseWaitsForCallsInFlight(t *testing.T) {
 	c := newTestClient(t, Options{})
 	before := stats(t).Requests
