@@ -66,21 +66,21 @@ build/load: tests/c/load.c tests/c/demo.h tests/c/emulator.h include/tcr.h | bui
 # The C tests under AddressSanitizer + LeakSanitizer (libtcr allocates with
 # malloc, so LSan sees its allocations too).
 ASAN_FLAGS := -g -O1 -fsanitize=address -fno-omit-frame-pointer
-build/%_asan: tests/c/%.c tests/c/demo.h tests/c/emulator.h include/tcr.h | build
+build/%_asan: tests/c/%.c tests/c/demo.h tests/c/emulator.h tests/c/check.h include/tcr.h | build
 	@mkdir -p build
 	$(CC) -std=c99 $(CWARN) $(ASAN_FLAGS) -Iinclude $< -o $@ $(LINK_TCR) -lpthread -lm
 
-build/test_tcr: tests/c/test_tcr.c tests/c/emulator.h include/tcr.h | build
+build/test_tcr: tests/c/test_tcr.c tests/c/emulator.h tests/c/check.h include/tcr.h | build
 	@mkdir -p build
 	$(CC) -std=c99 $(CWARN) -g -Iinclude $< -o $@ $(LINK_TCR) -lpthread
 
-build/test_cancel: tests/c/test_cancel.c tests/c/emulator.h include/tcr.h | build
+build/test_cancel: tests/c/test_cancel.c tests/c/emulator.h tests/c/check.h include/tcr.h | build
 	@mkdir -p build
 	$(CC) -std=c99 $(CWARN) -g -Iinclude $< -o $@ $(LINK_TCR) -lpthread
 
 # Also needs libcurl's headers (scripts/install-tools.sh test): it sends a
 # prepared request with libcurl, as an event-loop program would.
-build/test_prepare: tests/c/test_prepare.c tests/c/emulator.h include/tcr.h | build
+build/test_prepare: tests/c/test_prepare.c tests/c/emulator.h tests/c/check.h include/tcr.h | build
 	@mkdir -p build
 	$(CC) -std=c99 $(CWARN) -g -Iinclude $$(pkg-config --cflags libcurl) $< -o $@ $(LINK_TCR) $$(pkg-config --libs libcurl)
 

@@ -7,7 +7,7 @@
 
 use crate::api::ModifyInstanceToken;
 use crate::cancel::CancelToken;
-use crate::client::{CallSettings, Client, ClientOptions};
+use crate::client::{CallSettings, Client, ClientOptions, Reply};
 use crate::credential::Sources;
 use crate::error::{Error, Kind};
 use crate::log::{Level, LogSink};
@@ -547,42 +547,47 @@ pub unsafe extern "C" fn tcr_modify_instance_token_with_cancel(
         out.attempts = outcome.attempts;
         outcome.result
     });
-    match result {
-        Ok(reply) => {
-            out.request_id = c_string(&reply.request_id);
-            out.http_status = u32::from(reply.http_status);
-            tcr_status::TCR_OK
-        }
-        Err(error) => {
-            out.http_status = u32::from(error.http_status());
-            error_fields(
-                &error,
-                &mut out.request_id,
-                &mut out.error_code,
-                &mut out.error_message,
-            );
-            status_of(&error)
-        }
-    }
+    let filled = fill_outcome(
+        result,
+        &mut out.request_id,
+        &mut out.error_code,
+        &mut out.error_message,
+        &mut out.http_status,
+    );
+    filled.map_or_else(|status| status, |_| tcr_status::TCR_OK)
 }
 
-/// A failure's strings in a response struct: on `TCR_API_ERROR` the
-/// service's RequestId (if any), code and message; otherwise the message.
-fn error_fields(
-    error: &Error,
+/// Fills the fields every response struct has from a call's result: on
+/// success the RequestId and HTTP status (the reply is handed back for the
+/// rest); on failure the HTTP status and, on `TCR_API_ERROR`, the service's
+/// RequestId (if any), code and message, otherwise the message.
+fn fill_outcome<T: Reply>(
+    result: Result<T, Error>,
     request_id: &mut *mut c_char,
     code: &mut *mut c_char,
     message: &mut *mut c_char,
-) {
-    match error {
-        Error::Api(api) => {
-            if !api.request_id.is_empty() {
-                *request_id = c_string(&api.request_id);
-            }
-            *code = c_string(&api.code);
-            *message = c_string(&api.message);
+    http_status: &mut u32,
+) -> Result<T, tcr_status> {
+    match result {
+        Ok(reply) => {
+            *request_id = c_string(reply.request_id());
+            *http_status = u32::from(reply.http_status());
+            Ok(reply)
         }
-        other => *message = c_string(&other.to_string()),
+        Err(error) => {
+            *http_status = u32::from(error.http_status());
+            match &error {
+                Error::Api(api) => {
+                    if !api.request_id.is_empty() {
+                        *request_id = c_string(&api.request_id);
+                    }
+                    *code = c_string(&api.code);
+                    *message = c_string(&api.message);
+                }
+                other => *message = c_string(&other.to_string()),
+            }
+            Err(status_of(&error))
+        }
     }
 }
 
@@ -664,8 +669,9 @@ pub unsafe extern "C" fn tcr_call_with_cancel(
     let result = boundary(|| {
         non_null!(client, "client");
         let action = read_required(action, "action")?;
-        let params = read_optional(params_json, "params")?
-            .ok_or_else(|| Error::invalid("params", "is required: a JSON object, \"{}\" for none"))?;
+        let params = read_optional(params_json, "params")?.ok_or_else(|| {
+            Error::invalid("params", "is required: a JSON object, \"{}\" for none")
+        })?;
         let cancel = cancel.as_ref().map(|c| c.inner.clone());
         let outcome = (*client).inner.call(
             action,
@@ -678,23 +684,18 @@ pub unsafe extern "C" fn tcr_call_with_cancel(
         out.attempts = outcome.attempts;
         outcome.result
     });
-    match result {
+    match fill_outcome(
+        result,
+        &mut out.request_id,
+        &mut out.error_code,
+        &mut out.error_message,
+        &mut out.http_status,
+    ) {
         Ok(reply) => {
             out.response_json = c_string(&reply.response_json);
-            out.request_id = c_string(&reply.request_id);
-            out.http_status = u32::from(reply.http_status);
             tcr_status::TCR_OK
         }
-        Err(error) => {
-            out.http_status = u32::from(error.http_status());
-            error_fields(
-                &error,
-                &mut out.request_id,
-                &mut out.error_code,
-                &mut out.error_message,
-            );
-            status_of(&error)
-        }
+        Err(status) => status,
     }
 }
 

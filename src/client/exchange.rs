@@ -32,8 +32,8 @@ pub(super) struct Exchange<'a, T> {
     pub parse: fn(u16, &[u8], &Secrets<'_>) -> Result<T, Error>,
 }
 
-/// What a successful reply tells the log.
-pub(super) trait Reply {
+/// What every successful reply carries (for the log and the C structs).
+pub trait Reply {
     fn request_id(&self) -> &str;
     fn http_status(&self) -> u16;
 }

@@ -23,6 +23,7 @@ use crate::log::{LogSink, Logger};
 use crate::transport::{self, Http};
 use clock::Clock;
 use exchange::Exchange;
+pub use exchange::Reply;
 use request::FixedHeaders;
 use reqwest::header::HeaderValue;
 use retry::Policy;

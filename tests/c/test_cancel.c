@@ -18,33 +18,15 @@
 
 #include "tcr.h"
 #include "emulator.h"
+#include "check.h"
 
 #define REGISTRY "tcr-12345"
 #define TOKEN "2ab3af0d-893d-423f-91b1-27713566f95f"
 
-static int passed, failed;
-
-#define CHECK(cond)                                                              \
-    do {                                                                         \
-        if (cond) {                                                              \
-            passed++;                                                            \
-        } else {                                                                 \
-            failed++;                                                            \
-            fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);      \
-        }                                                                        \
-    } while (0)
 
 static const char *emulator_url;
 
-static double now_ms(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1000.0 + (double)t.tv_nsec / 1e6;
-}
 
-static int contains(const char *haystack, const char *needle) {
-    return haystack != NULL && strstr(haystack, needle) != NULL;
-}
 
 static tcr_client *new_client(void) {
     tcr_client_options options = {0};

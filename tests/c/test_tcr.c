@@ -18,23 +18,13 @@
 
 #include "tcr.h"
 #include "emulator.h"
+#include "check.h"
 
 #define SECRET_ID "AKIDCTEST"
 #define SECRET_KEY "ctest-secret-key"
 #define REGISTRY "tcr-12345"
 #define TOKEN "2ab3af0d-893d-423f-91b1-27713566f95f"
 
-static int passed, failed;
-
-#define CHECK(cond)                                                              \
-    do {                                                                         \
-        if (cond) {                                                              \
-            passed++;                                                            \
-        } else {                                                                 \
-            failed++;                                                            \
-            fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);      \
-        }                                                                        \
-    } while (0)
 
 static const char *emulator_url;
 
@@ -77,9 +67,6 @@ static tcr_client *new_client(const char *secret_key, uint32_t timeout_ms) {
     return client;
 }
 
-static int contains(const char *haystack, const char *needle) {
-    return haystack != NULL && strstr(haystack, needle) != NULL;
-}
 
 static void test_version(void) {
     CHECK(strcmp(tcr_version(), TCR_VERSION_STRING) == 0);

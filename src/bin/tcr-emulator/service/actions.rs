@@ -3,8 +3,9 @@
 //! (CreateInstanceToken, DescribeInstanceToken, ModifyInstanceToken,
 //! DeleteInstanceToken), shaped as Tencent's API documents them.
 
-use super::{reject, Emulator, Reject};
+use super::{reject, Emulator, Reject, TokenState};
 use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
 
 impl Emulator {
     pub(super) fn modify_instance_token(
@@ -29,12 +30,7 @@ impl Emulator {
             Some(_) => return Err(reject("InvalidParameter", "ModifyFlag must be an Integer")),
         };
         let mut registries = self.registries.lock().unwrap();
-        let tokens = registries.get_mut(registry_id).ok_or_else(|| {
-            reject(
-                "ResourceNotFound",
-                format!("instance {registry_id} does not exist"),
-            )
-        })?;
+        let tokens = registry(&mut registries, registry_id)?;
         let token = tokens.get_mut(token_id).ok_or_else(|| {
             reject(
                 "ResourceNotFound",
@@ -82,13 +78,8 @@ impl Emulator {
             )),
         };
         let (limit, offset) = (number("Limit", 20)?, number("Offset", 0)?);
-        let registries = self.registries.lock().unwrap();
-        let tokens = registries.get(registry_id).ok_or_else(|| {
-            reject(
-                "ResourceNotFound",
-                format!("instance {registry_id} does not exist"),
-            )
-        })?;
+        let mut registries = self.registries.lock().unwrap();
+        let tokens = &*registry(&mut registries, registry_id)?;
         let list: Vec<Value> = tokens
             .iter()
             .skip(offset as usize)
@@ -135,12 +126,7 @@ impl Emulator {
             ));
         }
         let mut registries = self.registries.lock().unwrap();
-        let tokens = registries.get_mut(registry_id).ok_or_else(|| {
-            reject(
-                "ResourceNotFound",
-                format!("instance {registry_id} does not exist"),
-            )
-        })?;
+        let tokens = registry(&mut registries, registry_id)?;
         // Not a secret anywhere but here: a made-up credential.
         let token = self.request_id().replace('-', "");
         let mut fields = Map::new();
@@ -150,7 +136,7 @@ impl Emulator {
             let id = self.request_id();
             tokens.insert(
                 id.clone(),
-                super::TokenState {
+                TokenState {
                     enabled: true,
                     desc: desc.to_owned(),
                     created_at: super::now(),
@@ -174,12 +160,7 @@ impl Emulator {
         let registry_id = required_string(params, "RegistryId")?;
         let token_id = required_string(params, "TokenId")?;
         let mut registries = self.registries.lock().unwrap();
-        let tokens = registries.get_mut(registry_id).ok_or_else(|| {
-            reject(
-                "ResourceNotFound",
-                format!("instance {registry_id} does not exist"),
-            )
-        })?;
+        let tokens = registry(&mut registries, registry_id)?;
         if tokens.remove(token_id).is_none() {
             return Err(reject(
                 "ResourceNotFound",
@@ -192,6 +173,19 @@ impl Emulator {
 
 /// The user name of the registry credentials the emulator hands out.
 const EMULATED_USERNAME: &str = "100000000001";
+
+/// The tokens of an instance, or the service's answer for an unknown one.
+fn registry<'r>(
+    registries: &'r mut BTreeMap<String, BTreeMap<String, TokenState>>,
+    registry_id: &str,
+) -> Result<&'r mut BTreeMap<String, TokenState>, Reject> {
+    registries.get_mut(registry_id).ok_or_else(|| {
+        reject(
+            "ResourceNotFound",
+            format!("instance {registry_id} does not exist"),
+        )
+    })
+}
 
 fn check_known(params: &Map<String, Value>, known: &[&str]) -> Result<(), Reject> {
     match params.keys().find(|k| !known.contains(&k.as_str())) {
