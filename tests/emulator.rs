@@ -194,7 +194,7 @@ fn signature_verification_and_documented_error_codes() {
         (
             "unknown action",
             Raw {
-                action: "DeleteInstanceToken",
+                action: "MakeCoffee",
                 ..good()
             },
             "InvalidAction",
