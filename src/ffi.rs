@@ -902,7 +902,7 @@ pub unsafe extern "C" fn tcr_modify_instance_token_prepare(
         (*client).inner.prepare_modify_instance_token(&call)
     });
     match result {
-        Ok(prepared) => {
+        Ok(mut prepared) => {
             let headers: Box<[tcr_header]> = prepared
                 .headers
                 .iter()
@@ -913,7 +913,7 @@ pub unsafe extern "C" fn tcr_modify_instance_token_prepare(
                 .collect();
             out.header_count = headers.len();
             out.headers = Box::into_raw(headers).cast();
-            let body: Box<[u8]> = prepared.body.clone().into_boxed_slice();
+            let body: Box<[u8]> = std::mem::take(&mut prepared.body).into_boxed_slice();
             out.body_len = body.len();
             out.body = Box::into_raw(body).cast();
             out.method = c_string("POST");
