@@ -184,6 +184,16 @@ pub struct tcr_modify_instance_token_response {
     pub attempts: u32,
 }
 
+impl tcr_modify_instance_token_response {
+    const EMPTY: tcr_modify_instance_token_response = tcr_modify_instance_token_response {
+        request_id: std::ptr::null_mut(),
+        error_code: std::ptr::null_mut(),
+        error_message: std::ptr::null_mut(),
+        http_status: 0,
+        attempts: 0,
+    };
+}
+
 /// Turns a caught panic's payload into text. Our own panics carry no secrets.
 fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
     let detail = payload
@@ -522,13 +532,7 @@ pub unsafe extern "C" fn tcr_modify_instance_token_with_cancel(
         return tcr_status::TCR_INVALID_ARGUMENT;
     }
     let out = &mut *response;
-    *out = tcr_modify_instance_token_response {
-        request_id: std::ptr::null_mut(),
-        error_code: std::ptr::null_mut(),
-        error_message: std::ptr::null_mut(),
-        http_status: 0,
-        attempts: 0,
-    };
+    *out = tcr_modify_instance_token_response::EMPTY;
     let result = boundary(|| {
         non_null!(client, "client");
         non_null!(request, "request");
@@ -611,6 +615,17 @@ pub struct tcr_call_response {
     pub attempts: u32,
 }
 
+impl tcr_call_response {
+    const EMPTY: tcr_call_response = tcr_call_response {
+        response_json: std::ptr::null_mut(),
+        request_id: std::ptr::null_mut(),
+        error_code: std::ptr::null_mut(),
+        error_message: std::ptr::null_mut(),
+        http_status: 0,
+        attempts: 0,
+    };
+}
+
 /// Calls any TCR action (API version 2019-09-24) by name, e.g.
 /// `tcr_call(client, "DescribeInstanceToken", "{\"RegistryId\": \"tcr-1\"}", &out)`,
 /// with the client's signer, credentials, clock, timeouts and errors.
@@ -658,14 +673,7 @@ pub unsafe extern "C" fn tcr_call_with_cancel(
     let Some(out) = out.as_mut() else {
         return tcr_status::TCR_INVALID_ARGUMENT;
     };
-    *out = tcr_call_response {
-        response_json: std::ptr::null_mut(),
-        request_id: std::ptr::null_mut(),
-        error_code: std::ptr::null_mut(),
-        error_message: std::ptr::null_mut(),
-        http_status: 0,
-        attempts: 0,
-    };
+    *out = tcr_call_response::EMPTY;
     let result = boundary(|| {
         non_null!(client, "client");
         let action = read_required(action, "action")?;
