@@ -87,8 +87,11 @@ class CancelToken:
         # A call that was given this token holds its own reference in
         # libtcr, so freeing it here is safe even while a call runs.
         handle, self._handle = getattr(self, "_handle", None), None
-        if handle:
-            _ffi.lib.tcr_cancel_token_free(handle)
+        try:
+            if handle:
+                _ffi.lib.tcr_cancel_token_free(handle)
+        except Exception:  # never raise from a finaliser, e.g. at interpreter exit
+            pass
 
     def __repr__(self) -> str:
         return f"<tcr.CancelToken {'cancelled' if self.cancelled else 'active'}>"
