@@ -5,6 +5,7 @@
 //! request and response structs belong to the caller's thread.
 #![allow(non_camel_case_types)]
 
+use crate::action;
 use crate::api::ModifyInstanceToken;
 use crate::cancel::CancelToken;
 use crate::client::{CallSettings, Client, ClientOptions, Reply};
@@ -70,7 +71,8 @@ pub type tcr_log_callback =
     Option<unsafe extern "C" fn(user_data: *mut c_void, level: c_int, line: *const c_char)>;
 
 /// The longest input string read, in bytes; a string without a NUL within
-/// this many bytes is rejected with `TCR_INVALID_ARGUMENT`.
+/// this many bytes is rejected with `TCR_INVALID_ARGUMENT`. One exception:
+/// `tcr_call`'s `params_json`, which may be up to 1 MiB.
 pub const TCR_MAX_STRING_LEN: usize = 65536;
 
 /// An opaque client. Create it with `tcr_client_new`, free it with
@@ -236,15 +238,22 @@ unsafe fn read_optional<'a>(
     ptr: *const c_char,
     field: &'static str,
 ) -> Result<Option<&'a str>, Error> {
+    read_up_to(ptr, field, TCR_MAX_STRING_LEN)
+}
+
+/// As [`read_optional`], with `max` bytes instead of `TCR_MAX_STRING_LEN`
+/// (a generic call's parameters may be up to 1 MiB).
+unsafe fn read_up_to<'a>(
+    ptr: *const c_char,
+    field: &'static str,
+    max: usize,
+) -> Result<Option<&'a str>, Error> {
     if ptr.is_null() {
         return Ok(None);
     }
-    let len = libc::strnlen(ptr, TCR_MAX_STRING_LEN + 1);
-    if len > TCR_MAX_STRING_LEN {
-        return Err(Error::invalid(
-            field,
-            format!("is longer than {TCR_MAX_STRING_LEN} bytes"),
-        ));
+    let len = libc::strnlen(ptr, max + 1);
+    if len > max {
+        return Err(Error::invalid(field, format!("is longer than {max} bytes")));
     }
     let bytes = CStr::from_ptr(ptr).to_bytes();
     std::str::from_utf8(bytes).map(Some).map_err(|e| {
@@ -677,9 +686,10 @@ pub unsafe extern "C" fn tcr_call_with_cancel(
     let result = boundary(|| {
         non_null!(client, "client");
         let action = read_required(action, "action")?;
-        let params = read_optional(params_json, "params")?.ok_or_else(|| {
-            Error::invalid("params", "is required: a JSON object, \"{}\" for none")
-        })?;
+        let params =
+            read_up_to(params_json, "params", action::MAX_PARAMS_LEN)?.ok_or_else(|| {
+                Error::invalid("params", "is required: a JSON object, \"{}\" for none")
+            })?;
         let cancel = cancel.as_ref().map(|c| c.inner.clone());
         let outcome = (*client).inner.call(
             action,

@@ -589,6 +589,36 @@ static void test_generic_call(void) {
     CHECK(out.request_id != NULL && out.response_json == NULL && contains(out.error_message, "nope"));
     tcr_call_response_free(&out);
     tcr_call_response_free(NULL);
+
+    /* Parameters past TCR_MAX_STRING_LEN but within 1 MiB are sent (the
+     * service then names the parameter it does not know); past 1 MiB they
+     * are refused before sending. */
+    {
+        size_t sizes[2] = {100 * 1024, 1024 * 1024 + 1}, k;
+        for (k = 0; k < 2; k++) {
+            char *params = malloc(sizes[k] + 1);
+            long sent_before = emulator_requests();
+            tcr_status status;
+            if (params == NULL) {
+                CHECK(0);
+                break;
+            }
+            memset(params, 'x', sizes[k]);
+            memcpy(params, "{\"Padding\": \"", 13);
+            memcpy(params + sizes[k] - 2, "\"}", 2);
+            params[sizes[k]] = '\0';
+            status = tcr_call(client, "DescribeInstanceToken", params, &out);
+            if (k == 0) {
+                CHECK(status == TCR_API_ERROR && out.error_code != NULL && strcmp(out.error_code, "UnknownParameter") == 0);
+                CHECK(emulator_requests() == sent_before + 1);
+            } else {
+                CHECK(status == TCR_INVALID_ARGUMENT && contains(out.error_message, "params"));
+                CHECK(emulator_requests() == sent_before);
+            }
+            tcr_call_response_free(&out);
+            free(params);
+        }
+    }
     tcr_cancel_token_free(cancel);
     tcr_client_free(client);
 }

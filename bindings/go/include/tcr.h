@@ -61,7 +61,8 @@
 
 /*
  The longest input string read, in bytes; a string without a NUL within
- this many bytes is rejected with `TCR_INVALID_ARGUMENT`.
+ this many bytes is rejected with `TCR_INVALID_ARGUMENT`. One exception:
+ `tcr_call`'s `params_json`, which may be up to 1 MiB.
  */
 #define TCR_MAX_STRING_LEN 65536
 
