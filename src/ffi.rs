@@ -42,9 +42,9 @@ pub enum tcr_status {
     /// A bug in this library (a caught panic); please report it.
     TCR_INTERNAL = 7,
     /// The call's `tcr_cancel_token` was cancelled. If that happened before
-    /// the call started, or while it waited for the rate limiter, nothing
-    /// was sent; otherwise the request may already have been sent and
-    /// processed (the message says which).
+    /// the call started, while it waited for the rate limiter, or while its
+    /// connection was being made, nothing was sent; otherwise the request
+    /// may already have been sent and processed (the message says which).
     TCR_CANCELLED = 8,
 }
 
@@ -518,8 +518,9 @@ pub unsafe extern "C" fn tcr_modify_instance_token(
 /// When another thread calls `tcr_cancel_token_cancel(cancel)`, this call
 /// returns within milliseconds with `TCR_CANCELLED`: at once, sending
 /// nothing, if the token was cancelled before the call; during a rate-limit
-/// wait or a backoff, sending nothing more; during an HTTP attempt, after
-/// which the request may already have been sent and processed (the
+/// wait (its slot goes to later calls) or a backoff, sending nothing more;
+/// while connecting, with nothing of that attempt sent; once the request
+/// is being written, after which it may already have been sent and processed (the
 /// service's reply, if it comes, is never read by another call: that
 /// connection is closed). `response->attempts` counts the attempts begun.
 ///

@@ -1,6 +1,9 @@
 //! A client-side token bucket, shared by every thread using one client.
 //! A caller reserves a slot (the bucket may go negative: that is a queue of
-//! reservations) and sleeps outside the lock until its slot comes.
+//! reservations) and sleeps outside the lock until its slot comes. A slot
+//! whose call ends without sending anything (its wait was cancelled, or the
+//! attempt failed before writing a byte) is given back, so that abandoned
+//! calls do not delay the ones that follow.
 
 use crate::cancel::{self, CancelToken};
 use crate::error::Error;
@@ -50,11 +53,9 @@ impl RateLimiter {
         cancel: Option<&CancelToken>,
     ) -> Result<(), Error> {
         let wait = {
-            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            let mut state = self.lock();
             let now = Instant::now();
-            let (tokens, last) = *state;
-            let tokens =
-                (tokens + now.duration_since(last).as_secs_f64() * self.rate).min(self.burst);
+            let tokens = self.refilled(&state, now);
             let wait = if tokens >= 1.0 {
                 Duration::ZERO
             } else {
@@ -72,11 +73,33 @@ impl RateLimiter {
             wait
         };
         if !wait.is_zero() && cancel::sleep(cancel, wait) {
+            self.refund();
             return Err(Error::Cancelled(
                 "cancelled while waiting for the client-side rate limit; nothing was sent".into(),
             ));
         }
         Ok(())
+    }
+
+    /// Gives back a slot taken by [`RateLimiter::acquire`] whose request was
+    /// never sent: the next caller may use it.
+    pub fn refund(&self) {
+        let mut state = self.lock();
+        let now = Instant::now();
+        let tokens = self.refilled(&state, now);
+        *state = ((tokens + 1.0).min(self.burst), now);
+    }
+
+    /// The bucket's level at `now`: what it held at its last update plus
+    /// what the rate has added since, up to the burst.
+    fn refilled(&self, state: &(f64, Instant), now: Instant) -> f64 {
+        let (tokens, last) = *state;
+        (tokens + now.duration_since(last).as_secs_f64() * self.rate).min(self.burst)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, (f64, Instant)> {
+        // Two plain numbers, written in one assignment: never half-changed.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -146,6 +169,52 @@ mod tests {
             started.elapsed()
         );
         canceller.join().unwrap();
+    }
+
+    #[test]
+    fn a_cancelled_wait_gives_its_slot_back() {
+        // 2/s, burst 1: one call takes the token; five more reserve the
+        // next five slots (0.5 s to 2.5 s away) and are cancelled while
+        // they wait. The call after them waits for the next slot only.
+        let limiter = std::sync::Arc::new(RateLimiter::new(2.0, 1));
+        let far = Instant::now() + Duration::from_secs(10);
+        limiter.acquire(far).unwrap();
+        let token = CancelToken::new();
+        let waiters: Vec<_> = (0..5)
+            .map(|_| {
+                let (limiter, token) = (limiter.clone(), token.clone());
+                std::thread::spawn(move || limiter.acquire_unless_cancelled(far, Some(&token)))
+            })
+            .collect();
+        // All five have reserved their slot once the bucket is 5 below zero.
+        while limiter.lock().0 > -4.5 {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        token.cancel();
+        for waiter in waiters {
+            assert!(matches!(waiter.join().unwrap(), Err(Error::Cancelled(_))));
+        }
+        let started = Instant::now();
+        limiter.acquire(far).unwrap();
+        let waited = started.elapsed();
+        // At most the 0.5 s of one slot (2.5 s if the cancelled slots stayed taken).
+        assert!(waited <= Duration::from_millis(600), "{waited:?}");
+    }
+
+    #[test]
+    fn a_refunded_slot_is_the_next_callers() {
+        let limiter = RateLimiter::new(1.0, 1);
+        let far = Instant::now() + Duration::from_secs(10);
+        limiter.acquire(far).unwrap();
+        limiter.refund();
+        // The bucket is full again: no wait at all.
+        assert!(limiter
+            .acquire(Instant::now() + Duration::from_millis(1))
+            .is_ok());
+        // A refund never lifts the bucket above its burst.
+        limiter.refund();
+        limiter.refund();
+        assert!(limiter.lock().0 <= 1.0);
     }
 
     #[test]

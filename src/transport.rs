@@ -22,7 +22,11 @@
 
 use crate::cancel::CancelToken;
 use reqwest::header::HeaderMap;
-use std::sync::{Mutex, PoisonError};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 /// How each lane's reqwest client is built; kept so that lanes can be added
@@ -53,9 +57,21 @@ pub(crate) enum Failure {
     InsideRuntime,
     /// A new lane could not be built.
     Build(BuildError),
-    /// The call's [`CancelToken`] was cancelled: before anything was sent
-    /// (`started` false), or while the exchange was under way.
-    Cancelled { started: bool },
+    /// The call's [`CancelToken`] was cancelled, at this point of the call.
+    Cancelled(CancelPoint),
+}
+
+/// Where a cancelled call was when its cancel took effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CancelPoint {
+    /// Before the exchange began: nothing was sent.
+    BeforeSending,
+    /// While a new connection was being made (TCP, proxy, TLS): no byte of
+    /// the request can have been written yet.
+    Connecting,
+    /// While the request was written or its reply awaited, on a connection
+    /// that was ready: it may have reached the service.
+    Exchanging,
 }
 
 /// Why a lane could not be made: tokio could not create its runtime (no file
@@ -112,9 +128,10 @@ impl Http {
             return Err(Failure::InsideRuntime);
         }
         if cancel.is_some_and(CancelToken::is_cancelled) {
-            return Err(Failure::Cancelled { started: false });
+            return Err(Failure::Cancelled(CancelPoint::BeforeSending));
         }
         let lane = self.borrow()?;
+        lane.connect.reset();
         let request = lane
             .http
             .post(url.clone())
@@ -140,9 +157,12 @@ impl Http {
         };
         let result = match cancel {
             None => lane.runtime().block_on(exchange),
-            Some(cancel) => lane.runtime().block_on(unless_cancelled(cancel, exchange)),
+            Some(cancel) => {
+                lane.runtime()
+                    .block_on(unless_cancelled(cancel, &lane.connect, exchange))
+            }
         };
-        if let Err(Failure::Cancelled { .. }) = result {
+        if let Err(Failure::Cancelled(_)) = result {
             // The abandoned request's connection may still get its reply;
             // dropping the lane closes every connection it holds, so that
             // reply can never be read as another call's.
@@ -219,22 +239,94 @@ async fn settle_idle_connections() {
 }
 
 /// Runs `exchange` until it ends or `cancel` is cancelled, whichever comes
-/// first; the exchange is dropped (mid-flight) in the second case.
+/// first; the exchange is dropped (mid-flight) in the second case, and
+/// `connect` tells whether it was still making its connection.
 async fn unless_cancelled<R>(
     cancel: &CancelToken,
-    exchange: impl std::future::Future<Output = Result<R, Failure>>,
+    connect: &ConnectWatch,
+    exchange: impl Future<Output = Result<R, Failure>>,
 ) -> Result<R, Failure> {
-    use std::future::Future;
-    use std::task::Poll;
     let mut cancelled = std::pin::pin!(cancel.cancelled());
     let mut exchange = std::pin::pin!(exchange);
     std::future::poll_fn(|cx| {
         if cancelled.as_mut().poll(cx).is_ready() {
-            return Poll::Ready(Err(Failure::Cancelled { started: true }));
+            let point = if connect.is_connecting() {
+                CancelPoint::Connecting
+            } else {
+                CancelPoint::Exchanging
+            };
+            return Poll::Ready(Err(Failure::Cancelled(point)));
         }
         exchange.as_mut().poll(cx)
     })
     .await
+}
+
+/// Whether the call that has a lane is making a new connection, seen from
+/// reqwest's connector. hyper writes a request only onto a connection that
+/// is ready, and a lane serves one call at a time, so while a connect this
+/// call started has not finished, nothing of its request has been written;
+/// a call that took a pooled connection never starts one.
+#[derive(Clone, Default)]
+struct ConnectWatch(Arc<AtomicU8>);
+
+const NO_CONNECT: u8 = 0;
+const CONNECTING: u8 = 1;
+const CONNECTED: u8 = 2;
+
+impl ConnectWatch {
+    fn reset(&self) {
+        self.0.store(NO_CONNECT, Ordering::Relaxed);
+    }
+
+    fn is_connecting(&self) -> bool {
+        self.0.load(Ordering::Relaxed) == CONNECTING
+    }
+}
+
+/// The connector layer that keeps a lane's [`ConnectWatch`].
+#[derive(Clone)]
+struct WatchConnects(ConnectWatch);
+
+impl<S> tower_layer::Layer<S> for WatchConnects {
+    type Service = Watched<S>;
+    fn layer(&self, inner: S) -> Watched<S> {
+        Watched {
+            inner,
+            watch: self.0.clone(),
+        }
+    }
+}
+
+#[derive(Clone)]
+struct Watched<S> {
+    inner: S,
+    watch: ConnectWatch,
+}
+
+impl<S, R> tower_service::Service<R> for Watched<S>
+where
+    S: tower_service::Service<R>,
+    S::Future: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<S::Response, S::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, target: R) -> Self::Future {
+        self.watch.0.store(CONNECTING, Ordering::Relaxed);
+        let connecting = self.inner.call(target);
+        let watch = self.watch.clone();
+        Box::pin(async move {
+            let connected = connecting.await;
+            watch.0.store(CONNECTED, Ordering::Relaxed);
+            connected
+        })
+    }
 }
 
 /// A single-threaded runtime and a reqwest client whose connections are
@@ -244,6 +336,7 @@ struct Lane {
     // Always Some until drop.
     runtime: Option<tokio::runtime::Runtime>,
     http: reqwest::Client,
+    connect: ConnectWatch,
 }
 
 impl Lane {
@@ -262,6 +355,8 @@ impl Lane {
             .redirect(reqwest::redirect::Policy::none())
             .https_only(settings.https_only)
             .user_agent(concat!("tcr/", env!("CARGO_PKG_VERSION")));
+        let connect = ConnectWatch::default();
+        builder = builder.connector_layer(WatchConnects(connect.clone()));
         if settings.ignore_proxy_env {
             builder = builder.no_proxy();
         }
@@ -283,6 +378,7 @@ impl Lane {
         Ok(Lane {
             runtime: Some(runtime),
             http,
+            connect,
         })
     }
 

@@ -168,3 +168,76 @@ fn a_backoff_ends_at_once() {
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(emu.requests(), sent, "nothing is sent after the cancel");
 }
+
+#[test]
+fn cancelled_rate_limit_waits_give_their_slots_back() {
+    // 2/s, burst 1: one call takes the token, five wait for the next five
+    // slots (0.5 s to 2.5 s away) and are cancelled there. The call after
+    // them waits for one slot, not for six.
+    let emu = Emulator::start(&["--rate", "0"]);
+    let client = emu.client_with(ClientOptions {
+        credentials: Sources::explicit(ID, KEY),
+        rate_limit: Some(2.0),
+        rate_burst: Some(1),
+        timeout: Some(Duration::from_secs(10)),
+        ..Default::default()
+    });
+    assert!(client
+        .execute(&request(Some(true), None, None), None)
+        .result
+        .is_ok());
+    let token = CancelToken::new();
+    std::thread::scope(|scope| {
+        let waiters: Vec<_> = (0..5)
+            .map(|_| {
+                scope.spawn(|| {
+                    client.execute_with(
+                        &request(Some(false), None, None),
+                        CallSettings {
+                            timeout: None,
+                            cancel: Some(&token),
+                        },
+                    )
+                })
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(150));
+        token.cancel();
+        for waiter in waiters {
+            expect_cancelled(&waiter.join().unwrap(), "rate limit; nothing was sent");
+        }
+    });
+    let started = Instant::now();
+    let outcome = client.execute(&request(Some(true), None, None), None);
+    let waited = started.elapsed();
+    eprintln!("after five cancelled waits, the next call took {waited:?}");
+    assert!(outcome.result.is_ok(), "{:?}", outcome.result);
+    // One slot is at most 0.5 s away; six would be 2.5 s or more.
+    assert!(waited < Duration::from_millis(1200), "{waited:?}");
+    assert_eq!(emu.requests(), 2);
+}
+
+#[test]
+fn a_call_cancelled_while_connecting_says_nothing_was_sent() {
+    // A server that takes the TCP connection but never answers the TLS
+    // handshake: the call is still connecting when it is cancelled.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("https://{}", listener.local_addr().unwrap());
+    let client = Client::new(&ClientOptions {
+        credentials: Sources::explicit(ID, KEY),
+        region: Some("ap-guangzhou"),
+        endpoint: Some(&endpoint),
+        rate_limit: Some(0.0),
+        timeout: Some(Duration::from_secs(10)),
+        ..Default::default()
+    })
+    .unwrap();
+    let token = CancelToken::new();
+    let (outcome, took) = cancel_after(&client, &token, Duration::from_millis(200), true);
+    eprintln!("cancel while connecting: returned {took:?} after the cancel");
+    expect_cancelled(&outcome, "while connecting");
+    expect_cancelled(&outcome, "nothing was sent");
+    assert!(took < PROMPT, "{took:?}");
+    assert_eq!(outcome.attempts, 1);
+    drop(listener);
+}

@@ -15,7 +15,7 @@ use crate::error::Error;
 use crate::limiter::RateLimiter;
 use crate::log;
 use crate::peer_text::Secrets;
-use crate::transport::{self, Failure};
+use crate::transport::{self, CancelPoint, Failure};
 use reqwest::header::HeaderValue;
 use std::time::{Duration, Instant};
 
@@ -116,6 +116,12 @@ impl Client {
                 Ok(reply) => break Ok(reply),
                 Err(failure) => failure,
             };
+            if failure.unsent {
+                // The service never saw this attempt: its slot is the next caller's.
+                if let Some(limiter) = exchange.limiter {
+                    limiter.refund();
+                }
+            }
             // Learned even when no attempt is left, for the next call.
             let corrected = failure
                 .server_time
@@ -295,10 +301,16 @@ impl Client {
                     .into(),
             ))),
             Err(Failure::Build(e)) => Err(AttemptFailure::not_sent(super::http_build_error(&e))),
-            Err(Failure::Cancelled { started: false }) => Err(AttemptFailure::not_sent(
+            Err(Failure::Cancelled(CancelPoint::BeforeSending)) => Err(AttemptFailure::not_sent(
                 Error::Cancelled("cancelled before this attempt was sent; nothing was sent".into()),
             )),
-            Err(Failure::Cancelled { started: true }) => {
+            Err(Failure::Cancelled(CancelPoint::Connecting)) => {
+                Err(AttemptFailure::not_sent(Error::Cancelled(format!(
+                    "cancelled while connecting to {}; nothing was sent",
+                    self.endpoint.url
+                ))))
+            }
+            Err(Failure::Cancelled(CancelPoint::Exchanging)) => {
                 Err(AttemptFailure::after_reply(Error::Cancelled(
                     "cancelled while the request was under way; it may already have been sent \
                      and processed (its connection was closed)"
