@@ -4,9 +4,9 @@
 //! object handed back as JSON text. Nothing about a particular action is
 //! assumed here; the service checks the parameters.
 
-use crate::api::{self, BODY_EXCERPT_LEN};
+use crate::api;
 use crate::error::Error;
-use crate::peer_text::{self, Secrets};
+use crate::peer_text::Secrets;
 use serde_json::value::RawValue;
 
 /// Longest action name accepted, in bytes (TCR's longest is under 40).
@@ -66,28 +66,17 @@ pub fn check_params(params_json: &str) -> Result<(), Error> {
 }
 
 /// The reply, checked as [`api::parse_envelope`] checks every reply, with
-/// the `Response` object kept as the service wrote it.
+/// the `Response` object handed back byte for byte as the service wrote it:
+/// it is the caller's data, so nothing in it is redacted or re-encoded.
 pub fn parse_reply(
     http_status: u16,
     body: &[u8],
     secrets: &Secrets<'_>,
 ) -> Result<CallResponse, Error> {
-    let (_, request_id) = api::parse_envelope(http_status, body, secrets)?;
-    #[derive(serde::Deserialize)]
-    struct Envelope<'a> {
-        #[serde(rename = "Response", borrow)]
-        response: &'a RawValue,
-    }
-    let envelope: Envelope<'_> = serde_json::from_slice(body).map_err(|_| Error::Protocol {
-        http_status,
-        message: format!(
-            "reply's Response cannot be taken as it is; body starts: {}",
-            peer_text::excerpt(body, BODY_EXCERPT_LEN, secrets)
-        ),
-    })?;
+    let envelope = api::parse_envelope(http_status, body, secrets)?;
     Ok(CallResponse {
-        response_json: peer_text::redact(envelope.response.get(), secrets).into_owned(),
-        request_id,
+        response_json: envelope.response.get().to_owned(),
+        request_id: envelope.request_id,
         http_status,
     })
 }
@@ -147,6 +136,73 @@ mod tests {
         }
         let big = format!("{{\"Desc\": \"{}\"}}", "x".repeat(MAX_PARAMS_LEN));
         assert!(check_params(&big).is_err());
+    }
+
+    #[test]
+    fn any_valid_json_is_taken_and_handed_back_byte_for_byte() {
+        // Numbers beyond f64 and escaped lone surrogates, where tcr does
+        // not look and where it does (a lone surrogate in the Message).
+        let response = r#"{"Big": 1e400, "Neg": -1e400, "Exact": 12345678901234567890123, "Desc": "\ud83d and \udc00\u00e9", "Tokens": [{"Desc": "\ud83d"}], "RequestId": "r-1"}"#;
+        let body = format!(r#"{{"Response": {response}, "Extra": 1e999}}"#);
+        let reply = parse_reply(200, body.as_bytes(), &Secrets::default()).unwrap();
+        assert_eq!(reply.response_json, response);
+        assert_eq!(reply.request_id, "r-1");
+        assert!(crate::api::parse_reply(200, body.as_bytes(), &Secrets::default()).is_ok());
+        let error = br#"{"Response": {"Error": {"Code": "InvalidParameter", "Message": "bad \ud83d desc", "Limit": 1e400}, "RequestId": "r-2"}}"#;
+        match parse_reply(200, error, &Secrets::default()) {
+            Err(Error::Api(api)) => {
+                assert_eq!(api.message, "bad \u{fffd} desc");
+                assert_eq!(api.request_id, "r-2");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_successful_response_is_never_redacted() {
+        // Values that start like the attempt's secrets (a digest sharing the
+        // signature's first 8, 15 and 40 characters; the key's and the
+        // token's first 20 bytes), and even the whole signature: the
+        // caller's data, returned unchanged.
+        const KEY: &str = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
+        const TOKEN: &str = "session-token-0123456789abcdef";
+        const SIGNATURE: &str = "72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168";
+        let secrets = Secrets::new(KEY, Some(TOKEN), SIGNATURE);
+        let digest = |n: usize| format!("sha256:{}{}", &SIGNATURE[..n], "f".repeat(64 - n));
+        let response = format!(
+            r#"{{"Digests": ["{}", "{}", "{}"], "Key": "{}", "Token": "{}", "Whole": "{SIGNATURE}", "RequestId": "r-1"}}"#,
+            digest(8),
+            digest(15),
+            digest(40),
+            &KEY[..20],
+            &TOKEN[..20]
+        );
+        let body = format!(r#"{{"Response": {response}}}"#);
+        let reply = parse_reply(200, body.as_bytes(), &secrets).unwrap();
+        assert_eq!(reply.response_json, response);
+        // The same values in an error message: the whole signature and the
+        // cut echoes (ending where their value ends) go, the digests stay.
+        let message = format!(
+            "{} {} key={} token={} sig={SIGNATURE}",
+            digest(8),
+            digest(15),
+            &KEY[..20],
+            &TOKEN[..20]
+        );
+        let error = format!(
+            r#"{{"Response": {{"Error": {{"Code": "X", "Message": "{message}"}}, "RequestId": "r-2"}}}}"#
+        );
+        match parse_reply(200, error.as_bytes(), &secrets) {
+            Err(Error::Api(api)) => assert_eq!(
+                api.message,
+                format!(
+                    "{} {} key=[redacted] token=[redacted] sig=[redacted]",
+                    digest(8),
+                    digest(15)
+                )
+            ),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use crate::error::{ApiError, Error};
 use crate::peer_text::{self, Secrets};
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 pub const ACTION: &str = "ModifyInstanceToken";
 pub const VERSION: &str = "2019-09-24";
@@ -190,22 +190,35 @@ pub fn parse_reply(
     body: &[u8],
     secrets: &Secrets<'_>,
 ) -> Result<ModifyInstanceTokenResponse, Error> {
-    let (_, request_id) = parse_envelope(http_status, body, secrets)?;
+    let request_id = parse_envelope(http_status, body, secrets)?.request_id;
     Ok(ModifyInstanceTokenResponse {
         request_id,
         http_status,
     })
 }
 
-/// What every action's reply shares, checked strictly: HTTP 200, a JSON
-/// object whose `Response` is an object, holding either `Error` (then
-/// [`Error::Api`]) or a `RequestId` string. Returns the `Response` object
-/// and its RequestId (secrets redacted, controls escaped).
-pub fn parse_envelope(
+/// What every action's reply shares, checked strictly.
+pub struct Envelope<'a> {
+    /// The reply's `Response` object, exactly as the service wrote it.
+    pub response: &'a RawValue,
+    /// Its `RequestId` (secrets redacted, controls escaped).
+    pub request_id: String,
+}
+
+/// Checks what every action's reply shares: HTTP 200, a JSON object whose
+/// `Response` is an object, holding either `Error` (then [`Error::Api`]) or
+/// a `RequestId` string.
+///
+/// Only the members tcr interprets are decoded; everything else, the
+/// `Response` object included, is kept as the JSON text the service sent.
+/// So a reply that any JSON reader accepts is accepted here too, whatever
+/// it holds where tcr does not look: numbers beyond `f64` (`1e400`),
+/// escapes of lone surrogates (`"\ud83d"`), arbitrary nesting.
+pub fn parse_envelope<'a>(
     http_status: u16,
-    body: &[u8],
+    body: &'a [u8],
     secrets: &Secrets<'_>,
-) -> Result<(serde_json::Map<String, Value>, String), Error> {
+) -> Result<Envelope<'a>, Error> {
     let protocol = |what: &str| Error::Protocol {
         http_status,
         message: format!(
@@ -216,37 +229,37 @@ pub fn parse_envelope(
     if http_status != 200 {
         return Err(protocol("unexpected HTTP status"));
     }
-    let Ok(Value::Object(mut envelope)) = serde_json::from_slice::<Value>(body) else {
+    let Some([response]) = members(body, ["Response"]) else {
         return Err(protocol("reply is not a JSON object"));
     };
-    let reply = match envelope.remove("Response") {
-        Some(Value::Object(reply)) => reply,
-        Some(_) => return Err(protocol("reply's Response is not an object")),
-        None => return Err(protocol("reply has no Response object")),
+    let Some(response) = response.filter(|r| r.get().starts_with('{')) else {
+        return Err(protocol(match response {
+            Some(_) => "reply's Response is not an object",
+            None => "reply has no Response object",
+        }));
     };
-    let request_id = match reply.get("RequestId") {
-        Some(Value::String(id)) => peer_text::quote(id, secrets),
-        None | Some(Value::Null) => String::new(),
-        Some(_) => return Err(protocol("reply's Response.RequestId is not a string")),
+    let [request_id, error] = members(response.get().as_bytes(), ["RequestId", "Error"])
+        .ok_or_else(|| protocol("reply's Response is not an object"))?;
+    let request_id = match json_string(request_id) {
+        Ok(id) => peer_text::quote(&id.unwrap_or_default(), secrets),
+        Err(()) => return Err(protocol("reply's Response.RequestId is not a string")),
     };
-    match reply.get("Error") {
-        None | Some(Value::Null) => {}
-        Some(Value::Object(error)) => {
-            let code = match error.get("Code") {
-                Some(Value::String(code)) if !code.is_empty() => code,
-                Some(Value::String(_)) => {
-                    return Err(protocol("reply has an empty Response.Error.Code"))
-                }
+    match error.filter(|e| e.get() != "null") {
+        None => {}
+        Some(error) if error.get().starts_with('{') => {
+            let [code, message] = members(error.get().as_bytes(), ["Code", "Message"])
+                .ok_or_else(|| protocol("reply's Response.Error is not an object"))?;
+            let code = match json_string(code) {
+                Ok(Some(code)) if !code.is_empty() => code,
+                Ok(Some(_)) => return Err(protocol("reply has an empty Response.Error.Code")),
                 _ => return Err(protocol("reply's Response.Error.Code is not a string")),
             };
-            let message = match error.get("Message") {
-                Some(Value::String(message)) => message.as_str(),
-                None | Some(Value::Null) => "",
-                Some(_) => return Err(protocol("reply's Response.Error.Message is not a string")),
+            let Ok(message) = json_string(message) else {
+                return Err(protocol("reply's Response.Error.Message is not a string"));
             };
             return Err(Error::Api(ApiError {
-                code: peer_text::quote(code, secrets),
-                message: peer_text::quote(message, secrets),
+                code: peer_text::quote(&code, secrets),
+                message: peer_text::quote(&message.unwrap_or_default(), secrets),
                 request_id,
                 http_status,
             }));
@@ -256,7 +269,106 @@ pub fn parse_envelope(
     if request_id.is_empty() {
         return Err(protocol("reply has no Response.RequestId"));
     }
-    Ok((reply, request_id))
+    Ok(Envelope {
+        response,
+        request_id,
+    })
+}
+
+/// The members named `names` of the JSON object `json`, each as the text
+/// the peer wrote (the last one when a name repeats); the other members are
+/// checked for syntax only. `None` when `json` is not one JSON object.
+fn members<'a, const N: usize>(
+    json: &'a [u8],
+    names: [&'static str; N],
+) -> Option<[Option<&'a RawValue>; N]> {
+    use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+    struct Pick<const N: usize>([&'static str; N]);
+    struct Key<'n>(&'n [&'static str]);
+    impl<'de, const N: usize> DeserializeSeed<'de> for Pick<N> {
+        type Value = [Option<&'de RawValue>; N];
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+    impl<'de, const N: usize> Visitor<'de> for Pick<N> {
+        type Value = [Option<&'de RawValue>; N];
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+            let mut found = [None; N];
+            while let Some(index) = map.next_key_seed(Key(&self.0))? {
+                match index {
+                    Some(i) => found[i] = Some(map.next_value::<&RawValue>()?),
+                    None => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            Ok(found)
+        }
+    }
+    impl<'de> DeserializeSeed<'de> for Key<'_> {
+        type Value = Option<usize>;
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_str(self)
+        }
+    }
+    impl Visitor<'_> for Key<'_> {
+        type Value = Option<usize>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a member name")
+        }
+        fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Self::Value, E> {
+            Ok(self.0.iter().position(|name| *name == key))
+        }
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(json);
+    let found = Pick(names).deserialize(&mut deserializer).ok()?;
+    deserializer.end().ok()?;
+    Some(found)
+}
+
+/// A member tcr reads as text: `Ok(None)` when absent or `null`, `Err` when
+/// it is not a string. An escaped lone surrogate, which no Rust string can
+/// hold, becomes U+FFFD.
+fn json_string(raw: Option<&RawValue>) -> Result<Option<String>, ()> {
+    let Some(raw) = raw.map(RawValue::get).filter(|r| *r != "null") else {
+        return Ok(None);
+    };
+    if !raw.starts_with('"') {
+        return Err(());
+    }
+    if let Ok(text) = serde_json::from_str::<String>(raw) {
+        return Ok(Some(text));
+    }
+    // The literal is valid JSON (serde_json checked it while taking it
+    // raw): only an unpaired surrogate escape can have failed. Decode it
+    // again as UTF-16 code units, lossily.
+    let mut units: Vec<u16> = Vec::with_capacity(raw.len());
+    let mut chars = raw[1..raw.len() - 1].chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            units.extend(c.encode_utf16(&mut [0; 2]).iter());
+            continue;
+        }
+        let unit = match chars.next() {
+            Some('u') => {
+                let hex: String = chars.by_ref().take(4).collect();
+                u16::from_str_radix(&hex, 16).map_err(|_| ())?
+            }
+            Some('b') => 0x08,
+            Some('f') => 0x0c,
+            Some('n') => u16::from(b'\n'),
+            Some('r') => u16::from(b'\r'),
+            Some('t') => u16::from(b'\t'),
+            Some(c @ ('"' | '\\' | '/')) => c as u16,
+            _ => return Err(()),
+        };
+        units.push(unit);
+    }
+    Ok(Some(String::from_utf16_lossy(&units)))
 }
 
 #[cfg(test)]

@@ -4,23 +4,28 @@
 //! A proxy or error page may echo the request's headers back, and with them
 //! the session token and the signature; a hostile or broken server may put
 //! newlines in a `RequestId` to forge log lines. So every peer-supplied
-//! string the client hands on goes through [`quote`] or [`excerpt`]: each
-//! secret the client knows is replaced by `[redacted]`, including a
-//! truncated echo of one (a run of at least its first
-//! [`MIN_ECHOED_PREFIX`] bytes), and control characters (and the Unicode
-//! controls that reorder text) are escaped. Encoded echoes (percent- or
-//! base64-encoded) are not recognised: this is a best effort against
-//! verbatim echoes, the common case.
+//! string the client hands on in an error message or a log line goes
+//! through [`quote`] or [`excerpt`]: each secret the client knows is
+//! replaced by `[redacted]`, including a truncated echo of one (see
+//! [`redact`]), and control characters (and the Unicode controls that
+//! reorder text) are escaped. Encoded echoes (percent- or base64-encoded)
+//! are not recognised: this is a best effort against verbatim echoes, the
+//! common case.
+//!
+//! A successful reply's data is not peer text in this sense: it is what the
+//! caller asked for, and is handed back exactly as sent.
 
 use std::borrow::Cow;
 
 /// What replaces a secret found in peer text.
 pub const REDACTED: &str = "[redacted]";
 
-/// A run of this many bytes from the start of a secret counts as an echo of
-/// it (a proxy that cut the header value short). Random secrets do not
-/// share 8 leading bytes with ordinary text by chance.
-pub const MIN_ECHOED_PREFIX: usize = 8;
+/// A truncated echo of a secret (a proxy that cut the header value short)
+/// is redacted when it holds at least this many of the secret's leading
+/// bytes. Shorter runs are left alone: a digest or an ID may share a few
+/// leading characters with a signature by chance (one in 16^8 share 8 hex
+/// digits), never 16.
+pub const MIN_ECHOED_PREFIX: usize = 16;
 
 /// Secrets shorter than this are not searched for: they would match
 /// ordinary text. Real SecretKeys are 32 bytes, session tokens hundreds.
@@ -67,28 +72,27 @@ pub fn excerpt(body: &[u8], max_chars: usize, secrets: &Secrets<'_>) -> String {
     }
 }
 
-/// `text` with each secret, or a run of at least [`MIN_ECHOED_PREFIX`] of
-/// its leading bytes, replaced by [`REDACTED`], and nothing else changed
-/// (so JSON stays JSON).
+/// `text` with each whole occurrence of a secret, and each truncated echo of
+/// one, replaced by [`REDACTED`], and nothing else changed (so JSON stays
+/// JSON). A truncated echo is a run of at least [`MIN_ECHOED_PREFIX`] of the
+/// secret's leading bytes that ends where the value it stands in was cut:
+/// at the end of `text`, or before a character that could not continue a
+/// key, token or signature (anything but an ASCII letter, digit, `+`, `/`,
+/// `=`, `_` or `-`). So `Signature=72e494ea809ad7a8…` in a gateway page
+/// goes, while a 64-hex digest that merely starts like the signature stays.
 pub fn redact<'t>(text: &'t str, secrets: &Secrets<'_>) -> Cow<'t, str> {
     let bytes = text.as_bytes();
     let mut out = String::new();
     let (mut copied, mut at) = (0, 0);
     while at < bytes.len() {
-        let echoed = secrets
+        let Some(end) = secrets
             .iter()
-            .map(|secret| echoed_len(&bytes[at..], secret))
+            .filter_map(|secret| echo_end(text, at, secret))
             .max()
-            .unwrap_or(0);
-        if echoed == 0 {
+        else {
             at += 1;
             continue;
-        }
-        // A secret is UTF-8, so a whole one ends on a character boundary;
-        // a truncated echo may not, and the rest of its character goes too.
-        let end = (at + echoed..=bytes.len())
-            .find(|&i| text.is_char_boundary(i))
-            .unwrap_or(bytes.len());
+        };
         out.push_str(&text[copied..at]);
         out.push_str(REDACTED);
         (copied, at) = (end, end);
@@ -100,16 +104,26 @@ pub fn redact<'t>(text: &'t str, secrets: &Secrets<'_>) -> Cow<'t, str> {
     Cow::Owned(out)
 }
 
-/// How many bytes at the start of `text` echo `secret`: all of it, or a
-/// leading run of at least [`MIN_ECHOED_PREFIX`] bytes; else 0.
-fn echoed_len(text: &[u8], secret: &[u8]) -> usize {
-    let needed = secret.len().min(MIN_ECHOED_PREFIX);
-    let same = text.iter().zip(secret).take_while(|(a, b)| a == b).count();
-    if same >= needed {
-        same
-    } else {
-        0
+/// Where the echo of `secret` that starts at byte `at` of `text` ends, if
+/// one starts there: the whole secret, or a truncated echo as [`redact`]
+/// describes it.
+fn echo_end(text: &str, at: usize, secret: &[u8]) -> Option<usize> {
+    let bytes = &text.as_bytes()[at..];
+    let same = bytes.iter().zip(secret).take_while(|(a, b)| a == b).count();
+    if same == secret.len() {
+        // A secret is UTF-8, so a whole one ends on a character boundary.
+        return Some(at + same);
     }
+    if same < MIN_ECHOED_PREFIX {
+        return None;
+    }
+    // An echo that parts from the secret inside a multi-byte character
+    // takes the rest of that character with it.
+    let end = (at + same..=text.len()).find(|&i| text.is_char_boundary(i))?;
+    let value_goes_on = text.as_bytes().get(end).is_some_and(|&next| {
+        next.is_ascii_alphanumeric() || matches!(next, b'+' | b'/' | b'=' | b'_' | b'-')
+    });
+    (!value_goes_on).then_some(end)
 }
 
 /// Control characters, and the format characters that reorder how a line
@@ -154,7 +168,7 @@ mod tests {
         );
         let quoted = quote(&page, &secrets());
         for secret in [KEY, TOKEN, SIGNATURE] {
-            assert!(!quoted.contains(&secret[..MIN_ECHOED_PREFIX]), "{quoted}");
+            assert!(!quoted.contains(&secret[..8]), "{quoted}");
         }
         assert_eq!(quoted.matches(REDACTED).count(), 4, "{quoted}");
         assert!(quoted.contains("Credential=AKID/2019-02-25"), "{quoted}");
@@ -166,17 +180,42 @@ mod tests {
 
     #[test]
     fn a_truncated_echo_is_redacted_and_a_short_likeness_is_not() {
-        let cut = &TOKEN[..12];
+        // Cut by the peer: at the end of the text, or where the value ends.
+        let cut = &TOKEN[..MIN_ECHOED_PREFIX];
         assert_eq!(
             quote(&format!("token {cut}"), &secrets()),
             "token [redacted]"
         );
+        assert_eq!(
+            quote(&format!("X-TC-Token: {cut}...\nnext"), &secrets()),
+            "X-TC-Token: [redacted]...\\nnext"
+        );
+        let sig = &SIGNATURE[..40];
+        assert_eq!(
+            quote(&format!("{{\"Signature\": \"{sig}\"}}"), &secrets()),
+            "{\"Signature\": \"[redacted]\"}"
+        );
+        // Too short to be told from chance.
         let near = &TOKEN[..MIN_ECHOED_PREFIX - 1];
         assert_eq!(quote(&format!("a {near}"), &secrets()), format!("a {near}"));
         // An echo that parts from the secret inside a multi-byte character
         // ('è' and 'é' share their first byte): that character goes too.
-        let s = Secrets::new("ééééééé-secret", None, "");
-        assert_eq!(quote("xééééè!", &s), "x[redacted]!");
+        let s = Secrets::new("ééééééééé-secret", None, "");
+        assert_eq!(quote("xééééééééè!", &s), "x[redacted]!");
+    }
+
+    #[test]
+    fn a_digest_that_starts_like_a_secret_survives() {
+        // 64 hex digits sharing the signature's first 8, 15 and 16
+        // characters, then going on as a digest does.
+        for shared in [8, 15, 16, 40] {
+            let digest = format!("{}{}", &SIGNATURE[..shared], "0".repeat(64 - shared));
+            let text = format!("sha256:{digest} and {digest}");
+            assert_eq!(quote(&text, &secrets()), text, "{shared}");
+        }
+        // A key or token prefix followed by more of the value's alphabet.
+        let text = format!("{}Z {}_x", &KEY[..20], &TOKEN[..20]);
+        assert_eq!(quote(&text, &secrets()), text);
     }
 
     #[test]

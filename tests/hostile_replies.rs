@@ -170,6 +170,38 @@ fn a_reply_cannot_forge_log_lines() {
     );
 }
 
+#[test]
+fn valid_json_beyond_f64_and_utf16_is_taken_as_sent() {
+    let emu = Emulator::start(&["--rate", "0"]);
+    let (client, _) = logged_client(&emu);
+    let response = r#"{"Big": 1e400, "Neg": -1e400, "Desc": "\ud83d", "Key": "temporary-secret-k", "Token": "temporary-session-to", "RequestId": "r-1"}"#;
+    let body = format!(r#"{{"Response": {response}}}"#);
+    // The typed call and the generic one (which hands the Response back
+    // byte for byte, even where it starts like the key or the token).
+    emu.fault(&format!("mode=body&count=1&body={}", percent_encode(&body)));
+    let typed = client.modify_instance_token(&enable()).unwrap();
+    assert_eq!(typed.request_id, "r-1");
+    emu.fault(&format!("mode=body&count=1&body={}", percent_encode(&body)));
+    let generic = client
+        .call("DescribeInstanceToken", "{}", Default::default())
+        .result
+        .unwrap();
+    assert_eq!(generic.response_json, response);
+    assert_eq!(generic.request_id, "r-1");
+    // In an error message, the cut echoes of the key and the token go.
+    let error = r#"{"Response": {"Error": {"Code": "X", "Message": "k=temporary-secret-k t=temporary-session-to \ud83d"}, "RequestId": "r-2"}}"#;
+    emu.fault(&format!("mode=body&count=1&body={}", percent_encode(error)));
+    match client
+        .call("DescribeInstanceToken", "{}", Default::default())
+        .result
+    {
+        Err(Error::Api(api)) => {
+            assert_eq!(api.message, "k=[redacted] t=[redacted] \u{fffd}")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
 fn percent_encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
