@@ -97,3 +97,59 @@ def test_options_are_checked(emulator):
         _async_client(emulator, max_workers=0)
     with pytest.raises(TypeError):
         _async_client(emulator, no_such_option=1)
+
+
+def test_a_task_cancelled_while_queued_never_starts_its_call(emulator):
+    # One worker, busy with a slow CreateInstanceToken; five more wait for
+    # it and are cancelled there; then the event loop is kept busy while
+    # the worker frees up. None of the five may reach the server.
+    emulator.fault("mode=delay&delay_ms=400")
+    params = {"RegistryId": REGISTRY, "TokenType": "longterm"}
+
+    async def main():
+        client = _async_client(emulator, max_workers=1)
+        try:
+            running = asyncio.ensure_future(client.call("CreateInstanceToken", params))
+            queued = [asyncio.ensure_future(client.call("CreateInstanceToken", params)) for _ in range(5)]
+            await asyncio.sleep(0.1)
+            for task in queued:
+                task.cancel()
+            # A busy loop: the pool's withdrawal of the cancelled items is a
+            # loop callback that cannot run while this blocks.
+            time.sleep(0.8)
+            for task in queued:
+                with pytest.raises(asyncio.CancelledError):
+                    await task
+            created = await running
+            # Time for any wrongly started call to reach the server.
+            await asyncio.sleep(0.5)
+            return created
+        finally:
+            await client.aclose()
+
+    created = asyncio.run(main())
+    assert created["TokenId"]
+    assert emulator.stats()["requests"] == 1
+
+
+def test_every_method_after_aclose_raises_client_closed(emulator):
+    async def main():
+        client = _async_client(emulator)
+        await client.aclose()
+        await client.aclose()  # idempotent
+        assert client.closed
+        with pytest.raises(tcr.ClientClosedError):
+            await client.modify_instance_token(REGISTRY, TOKEN, enable=True)
+        with pytest.raises(tcr.ClientClosedError):
+            await client.call("DescribeInstanceToken", {"RegistryId": REGISTRY})
+        with pytest.raises(tcr.ClientClosedError):
+            client.prepare_modify_instance_token(REGISTRY, TOKEN, enable=True)
+        with pytest.raises(tcr.ClientClosedError):
+            client.clock_offset
+        async with _async_client(emulator) as other:
+            pass
+        with pytest.raises(tcr.TcrError):
+            await other.call("DescribeInstanceToken", {"RegistryId": REGISTRY})
+
+    asyncio.run(main())
+    assert emulator.stats()["requests"] == 0

@@ -5,7 +5,7 @@ import time
 import pytest
 
 import tcr
-from conftest import REGISTRY, TOKEN
+from conftest import REGISTRY, SECRET_ID, SECRET_KEY, TOKEN
 
 
 def test_a_call_waiting_for_a_slow_reply_ends_at_once_and_the_next_gets_its_own(emulator, client):
@@ -49,3 +49,34 @@ def test_a_token_cancelled_before_the_call_sends_nothing(emulator, client):
 def test_cancel_must_be_a_token(client):
     with pytest.raises(TypeError, match="CancelToken"):
         client.modify_instance_token(REGISTRY, TOKEN, enable=False, cancel=True)  # type: ignore[arg-type]
+
+
+def test_cancelled_rate_limit_waits_give_their_slots_back(emulator):
+    # 2/s, burst 1: one call, five that wait for the rate limit and are
+    # cancelled there, then one more: it waits for one slot, not six.
+    with tcr.Client(secret_id=SECRET_ID, secret_key=SECRET_KEY, region="ap-guangzhou", endpoint=emulator.url,
+                    timeout=10, rate_limit=2, rate_burst=1) as client:
+        client.modify_instance_token(REGISTRY, TOKEN, enable=True)
+        token = tcr.CancelToken()
+        errors = []
+
+        def wait_and_be_cancelled():
+            try:
+                client.modify_instance_token(REGISTRY, TOKEN, enable=False, cancel=token)
+            except tcr.CallCancelledError as error:
+                errors.append(error.message)
+
+        waiters = [threading.Thread(target=wait_and_be_cancelled) for _ in range(5)]
+        for waiter in waiters:
+            waiter.start()
+        time.sleep(0.15)
+        token.cancel()
+        for waiter in waiters:
+            waiter.join()
+        started = time.monotonic()
+        client.modify_instance_token(REGISTRY, TOKEN, enable=True)
+        took = time.monotonic() - started
+    print(f"after five cancelled waits, the next call took {took * 1000:.0f} ms")
+    assert len(errors) == 5 and all("nothing was sent" in m for m in errors), errors
+    assert took < 1.2, took
+    assert emulator.stats()["requests"] == 2

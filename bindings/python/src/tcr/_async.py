@@ -8,14 +8,14 @@ the worker thread is freed within milliseconds.
 """
 import asyncio
 import concurrent.futures
-import functools
 import os
-from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, TypeVar, Union
 
 if TYPE_CHECKING:
     import logging
 
-from ._client import CancelToken, Client, ModifyInstanceTokenResult, PreparedRequest
+from ._client import CancelToken, Client, ModifyInstanceTokenResult, PreparedRequest, _OwnsHandle
+from .errors import CallCancelledError, ClientClosedError
 
 _T = TypeVar("_T")
 
@@ -24,7 +24,7 @@ _T = TypeVar("_T")
 DEFAULT_MAX_WORKERS = 32
 
 
-class AsyncClient:
+class AsyncClient(_OwnsHandle):
     """A ModifyInstanceToken (and generic TCR) client for asyncio.
 
     Takes every option of :class:`tcr.Client`, plus ``max_workers`` (the
@@ -34,8 +34,11 @@ class AsyncClient:
 
     Cancelling the task that awaits a call (``task.cancel()``, a timeout
     from ``asyncio.wait_for`` or ``asyncio.timeout``) ends the await at once
-    and cancels the call inside libtcr; its result is discarded. The request
-    may still have been sent and processed by the service.
+    and cancels the call inside libtcr; its result is discarded. A call
+    still waiting for a worker thread then never starts; one under way may
+    still have been sent and processed by the service. After
+    :meth:`aclose`, every method raises :class:`ClientClosedError`. It
+    cannot be copied or pickled (``TypeError``).
     """
 
     def __init__(self, *, max_workers: Optional[int] = None, **options: Any) -> None:
@@ -48,9 +51,27 @@ class AsyncClient:
                                                            thread_name_prefix="tcr")
 
     async def _run(self, function: Callable[..., _T], /, *args: Any, **kwargs: Any) -> _T:
+        if self._client.closed:
+            raise ClientClosedError("the client is closed")
         token = CancelToken()
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self._pool, functools.partial(function, *args, cancel=token, **kwargs))
+        awaiting: "List[asyncio.Future[_T]]" = []
+
+        def start() -> _T:
+            # A task cancelled while its call waited for a worker must not
+            # start it: the pool item is withdrawn only a loop iteration
+            # after the cancel (later still on a busy loop), and by then a
+            # worker may have picked it up. The future's state is set at
+            # once by task.cancel(); reading it here is a plain attribute read.
+            if awaiting and awaiting[0].cancelled():
+                raise CallCancelledError("cancelled before the call started; nothing was sent")
+            return function(*args, cancel=token, **kwargs)
+
+        try:
+            future = loop.run_in_executor(self._pool, start)
+        except RuntimeError:  # the pool was shut down by aclose() meanwhile
+            raise ClientClosedError("the client is closed") from None
+        awaiting.append(future)
         try:
             return await future
         except asyncio.CancelledError:
@@ -79,6 +100,7 @@ class AsyncClient:
 
     @property
     def clock_offset(self) -> int:
+        """As :attr:`tcr.Client.clock_offset`."""
         return self._client.clock_offset
 
     @property

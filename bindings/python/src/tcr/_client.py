@@ -56,7 +56,28 @@ class ModifyInstanceTokenResult:
                 f"attempts={self.attempts!r})")
 
 
-class CancelToken:
+class _OwnsHandle:
+    """The one rule of every tcr object that owns a libtcr handle: it cannot
+    be copied or pickled. A copy would be a second Python object freeing
+    the same handle (a crash), and a handle means nothing in another
+    process. Share the object itself instead: each one is thread-safe."""
+
+    __slots__ = ()
+
+    def __copy__(self) -> "_OwnsHandle":
+        raise TypeError(f"cannot copy a tcr.{type(self).__name__}: it owns a libtcr handle; "
+                        "share the same object (it is thread-safe) or create another")
+
+    def __deepcopy__(self, memo: Dict[int, Any]) -> "_OwnsHandle":
+        raise TypeError(f"cannot deepcopy a tcr.{type(self).__name__}: it owns a libtcr handle; "
+                        "share the same object (it is thread-safe) or create another")
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        raise TypeError(f"cannot pickle a tcr.{type(self).__name__}: it owns a libtcr handle, "
+                        "which is meaningless in another process; create one there")
+
+
+class CancelToken(_OwnsHandle):
     """Cancels calls from another thread (or an asyncio task): pass it as
     ``cancel=`` to a call, then :meth:`cancel` ends that call within
     milliseconds with :class:`CallCancelledError`. A token cancelled before
@@ -64,7 +85,8 @@ class CancelToken:
     already have been sent and processed, and its connection is closed.
 
     Once cancelled it stays cancelled: use a new token for new calls. One
-    token may cancel several calls at once. Thread-safe.
+    token may cancel several calls at once. Thread-safe. It cannot be
+    copied or pickled (``TypeError``): share the same token.
     """
 
     def __init__(self) -> None:
@@ -230,12 +252,13 @@ def _request(registry_id: str, token_id: str, enable: Optional[bool], desc: Opti
     )
 
 
-class Client:
+class Client(_OwnsHandle):
     """A ModifyInstanceToken client.
 
     Thread-safe: share one client between threads; calls run without the GIL
     and reuse pooled keep-alive connections. Close it with :meth:`close` or a
-    ``with`` block; a closed client raises :class:`ClientClosedError`.
+    ``with`` block; a closed client raises :class:`ClientClosedError`. It
+    cannot be copied or pickled (``TypeError``): share the same client.
 
     Credentials come from the first source that has them: ``secret_id`` and
     ``secret_key``; the environment (``TENCENTCLOUD_SECRET_ID``,
