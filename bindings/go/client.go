@@ -91,12 +91,30 @@ const DefaultTimeout = 60 * time.Second
 
 // Client is safe for concurrent use by many goroutines; it keeps its HTTPS
 // connections alive between calls. Close it when done.
+//
+// Use a Client through the *Client that NewClient returns; never copy the
+// value (go vet reports a copy). A copy, or a zero Client, is still
+// harmless: it shares the original's libtcr client, so it sees it closed
+// (ErrClosed) rather than freed.
 type Client struct {
+	_ noCopy
+	h *clientHandle
+}
+
+// clientHandle is the libtcr client a Client owns. Its finalizer frees it
+// once no Client (nor a copy of one) refers to it.
+type clientHandle struct {
 	mu      sync.RWMutex // read-held during calls, so Close waits for them
 	ptr     *C.tcr_client
 	timeout time.Duration
 	log     cgo.Handle // of Options.Log, 0 if none
 }
+
+// noCopy makes go vet's copylocks check report a copied Client.
+type noCopy struct{}
+
+func (*noCopy) Lock()   {}
+func (*noCopy) Unlock() {}
 
 // ModifyInstanceTokenRequest is shaped like the official Go SDK's. Nil
 // pointers are not sent; Enable: Bool(false) is sent as "Enable": false.
@@ -273,25 +291,49 @@ func NewClient(opts Options) (*Client, error) {
 	if timeout == 0 {
 		timeout = DefaultTimeout
 	}
-	c := &Client{ptr: ptr, timeout: timeout, log: logHandle}
-	runtime.SetFinalizer(c, (*Client).Close)
-	return c, nil
+	h := &clientHandle{ptr: ptr, timeout: timeout, log: logHandle}
+	runtime.SetFinalizer(h, (*clientHandle).close)
+	return &Client{h: h}, nil
 }
 
 // Close frees the client and wipes its secret key, after calls in flight
 // on other goroutines finish. It is idempotent and always returns nil.
 func (c *Client) Close() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.ptr != nil {
-		C.tcr_client_free(c.ptr)
-		c.ptr = nil
-		if c.log != 0 {
-			c.log.Delete()
-			c.log = 0
-		}
-		runtime.SetFinalizer(c, nil)
+	if c.h != nil {
+		c.h.close()
 	}
+	return nil
+}
+
+func (h *clientHandle) close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.ptr != nil {
+		C.tcr_client_free(h.ptr)
+		h.ptr = nil
+		if h.log != 0 {
+			h.log.Delete()
+			h.log = 0
+		}
+		runtime.SetFinalizer(h, nil)
+	}
+}
+
+// use runs f with the libtcr client, which stays open (Close waits for f)
+// and reachable (its finalizer cannot run) until f returns; ErrClosed
+// without running f when the client is closed.
+func (c *Client) use(f func(ptr *C.tcr_client)) error {
+	h := c.h
+	if h == nil {
+		return ErrClosed
+	}
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	if h.ptr == nil {
+		return ErrClosed
+	}
+	f(h.ptr)
+	runtime.KeepAlive(h)
 	return nil
 }
 
@@ -324,15 +366,13 @@ func (c *Client) ModifyInstanceToken(ctx context.Context, req *ModifyInstanceTok
 	cancel := cancelOnDone(ctx)
 	defer cancel.release()
 
-	c.mu.RLock()
-	if c.ptr == nil {
-		c.mu.RUnlock()
-		return nil, ErrClosed
-	}
 	var out C.tcr_modify_instance_token_response
-	status := Status(C.tcr_modify_instance_token_with_cancel(c.ptr, rp, cancel.token, &out))
-	c.mu.RUnlock()
-	runtime.KeepAlive(c)
+	var status Status
+	if err := c.use(func(ptr *C.tcr_client) {
+		status = Status(C.tcr_modify_instance_token_with_cancel(ptr, rp, cancel.token, &out))
+	}); err != nil {
+		return nil, err
+	}
 	defer C.tcr_modify_instance_token_response_free(&out)
 
 	if status == StatusOK {
@@ -427,12 +467,11 @@ func (s *cStrings) request(req *ModifyInstanceTokenRequest, r *C.tcr_modify_inst
 // goroutine, use the offset from their first attempt. A Date more than 24
 // hours away is not taken (a warning is logged).
 func (c *Client) ClockOffset() time.Duration {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	if c.ptr == nil {
-		return 0
-	}
-	return time.Duration(C.tcr_client_clock_offset(c.ptr)) * time.Second
+	var offset time.Duration
+	_ = c.use(func(ptr *C.tcr_client) {
+		offset = time.Duration(C.tcr_client_clock_offset(ptr)) * time.Second
+	})
+	return offset
 }
 
 // PrepareModifyInstanceToken returns the request ModifyInstanceToken would
@@ -456,15 +495,13 @@ func (c *Client) PrepareModifyInstanceToken(ctx context.Context, req *ModifyInst
 	if err != nil {
 		return nil, err
 	}
-	c.mu.RLock()
-	if c.ptr == nil {
-		c.mu.RUnlock()
-		return nil, ErrClosed
-	}
 	var out C.tcr_prepared_request
-	status := Status(C.tcr_modify_instance_token_prepare(c.ptr, rp, &out))
-	c.mu.RUnlock()
-	runtime.KeepAlive(c)
+	var status Status
+	if err := c.use(func(ptr *C.tcr_client) {
+		status = Status(C.tcr_modify_instance_token_prepare(ptr, rp, &out))
+	}); err != nil {
+		return nil, err
+	}
 	defer C.tcr_prepared_request_free(&out)
 	if status != StatusOK {
 		return nil, &Error{Status: status, Code: status.String(), Message: C.GoString(out.error_message)}
@@ -525,15 +562,13 @@ func (c *Client) Call(ctx context.Context, action string, params any) (json.RawM
 	cancel := cancelOnDone(ctx)
 	defer cancel.release()
 
-	c.mu.RLock()
-	if c.ptr == nil {
-		c.mu.RUnlock()
-		return nil, ErrClosed
-	}
 	var out C.tcr_call_response
-	status := Status(C.tcr_call_with_cancel(c.ptr, cAction, cParams, d.timeoutMS, cancel.token, &out))
-	c.mu.RUnlock()
-	runtime.KeepAlive(c)
+	var status Status
+	if err := c.use(func(ptr *C.tcr_client) {
+		status = Status(C.tcr_call_with_cancel(ptr, cAction, cParams, d.timeoutMS, cancel.token, &out))
+	}); err != nil {
+		return nil, err
+	}
 	defer C.tcr_call_response_free(&out)
 	if status == StatusOK {
 		return json.RawMessage(C.GoString(out.response_json)), nil
@@ -557,7 +592,7 @@ func (c *Client) deadlineOf(ctx context.Context) (callDeadline, error) {
 		if remaining <= 0 {
 			return d, context.DeadlineExceeded
 		}
-		if remaining < c.timeout {
+		if c.h != nil && remaining < c.h.timeout {
 			d.timeoutMS, _ = milliseconds("timeout", remaining)
 		}
 	}

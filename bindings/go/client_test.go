@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"reflect"
 	"runtime"
 	"runtime/cgo"
 	"strings"
@@ -340,7 +341,7 @@ func TestAForgottenClientIsClosedByItsFinalizer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	handle := c.log
+	handle := c.h.log
 	if handleDeleted(handle) {
 		t.Fatal("the log handle is missing while the client is open")
 	}
@@ -361,4 +362,37 @@ func handleDeleted(h cgo.Handle) (deleted bool) {
 	defer func() { deleted = recover() != nil }()
 	h.Value()
 	return false
+}
+
+// A Client value copied (reflect does it without go vet noticing) shares
+// the original's libtcr client: once either is closed, both see ErrClosed,
+// never freed memory; a zero Client is closed from the start.
+func TestACopiedClientValueIsHarmless(t *testing.T) {
+	c := newTestClient(t, Options{})
+	copied := reflect.New(reflect.TypeOf(c).Elem())
+	copied.Elem().Set(reflect.ValueOf(c).Elem())
+	twin := copied.Interface().(*Client)
+	if _, err := modify(t, twin, ModifyInstanceTokenRequest{Enable: Bool(true)}); err != nil {
+		t.Fatalf("a call through the copy while open: %v", err)
+	}
+	c.Close()
+	runtime.GC()
+	for name, client := range map[string]*Client{"copy": twin, "zero": new(Client)} {
+		if _, err := modify(t, client, ModifyInstanceTokenRequest{Enable: Bool(false)}); !errors.Is(err, ErrClosed) {
+			t.Errorf("%s: ModifyInstanceToken after Close: %v", name, err)
+		}
+		if _, err := client.Call(context.Background(), "DescribeInstanceToken", nil); !errors.Is(err, ErrClosed) {
+			t.Errorf("%s: Call after Close: %v", name, err)
+		}
+		if _, err := client.PrepareModifyInstanceToken(context.Background(), &ModifyInstanceTokenRequest{
+			RegistryId: testRegistry, TokenId: testToken, Enable: Bool(true)}); !errors.Is(err, ErrClosed) {
+			t.Errorf("%s: PrepareModifyInstanceToken after Close: %v", name, err)
+		}
+		if offset := client.ClockOffset(); offset != 0 {
+			t.Errorf("%s: ClockOffset after Close: %v", name, offset)
+		}
+		if err := client.Close(); err != nil {
+			t.Errorf("%s: Close: %v", name, err)
+		}
+	}
 }

@@ -10,6 +10,9 @@ package tcr
 //     `rustc --print native-static-libs` names). make build puts it there
 //     during development; a release commits it (see the README, "Releasing").
 //
+// Each of those directories also holds a Go file, imported below: `go mod
+// vendor` copies only the directories of imported packages.
+//
 // Build tags: tcr_system links an installed libtcr through pkg-config
 // (`make install`); tcr_shared links the checkout's target/release/libtcr.so.
 
@@ -36,7 +39,14 @@ static const char *tcr_loaded_from(void) {
 */
 import "C"
 
-import "fmt"
+import (
+	"fmt"
+
+	// Directories that hold only what cgo reads (the header, the static
+	// library): imported so that `go mod vendor` copies them.
+	_ "github.com/tcr-ffi/tcr/bindings/go/include"
+	_ "github.com/tcr-ffi/tcr/bindings/go/lib/linux_amd64"
+)
 
 // The libtcr version this package was written for: the library it runs
 // with must have the same major.minor (its ABI, as the SONAME counts it).

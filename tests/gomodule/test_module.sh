@@ -63,6 +63,31 @@ go build -o app . ; check "go build against the copied module, no proxy" $?
 out=$(./app); check "the program calls the emulator" $?
 echo "$out" | grep -Eq '^0\.1\.[0-9]+ [0-9a-f-]{36}$'; check "it prints the library version and a RequestId" $?
 
+# Vendored, as many companies build: go mod vendor copies only the
+# directories of imported packages, so the header and the library must come
+# along through the module's blank imports.
+go mod vendor; check "go mod vendor" $?
+for f in include/tcr.h lib/linux_amd64/libtcr.a; do
+  [ -f "vendor/github.com/tcr-ffi/tcr/bindings/go/$f" ]; check "vendor/ holds $f" $?
+done
+go build -mod=vendor -o app_vendored . ; check "go build -mod=vendor" $?
+./app_vendored >/dev/null; check "the vendored program calls the emulator" $?
+rm -rf vendor
+
+# A copied Client value is what go vet reports (the noCopy guard).
+cat > copy.go <<'GO'
+package main
+
+import tcr "github.com/tcr-ffi/tcr/bindings/go"
+
+func copyClient(c *tcr.Client) tcr.Client { return *c }
+
+var _ = copyClient
+GO
+vet=$(go vet . 2>&1); [ $? -ne 0 ] && echo "$vet" | grep -q 'copies lock value: github.com/tcr-ffi/tcr/bindings/go.Client'
+check "go vet reports a copied tcr.Client" $?
+rm -f copy.go
+
 # tcr_system: an installed libtcr, found through pkg-config.
 make -s -C "$root" install PREFIX="$work/prefix" >/dev/null; check "make install for tcr_system" $?
 PKG_CONFIG_PATH=$work/prefix/lib/pkgconfig go build -tags tcr_system -o app_system . ; check "go build -tags tcr_system" $?
