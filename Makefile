@@ -22,7 +22,7 @@ LINK_TCR   := -L$(RELEASE) -ltcr -Wl,-rpath,$(CURDIR)/$(RELEASE)
 DEMO_ID    := AKIDEMULATOR0000000000000000000000000
 DEMO_KEY   := EmulatorDemoSecretKey000000000000
 
-.PHONY: all build install uninstall test-install check-abi abi-record check-lint demo test check-fmt check-deps test-bad-input test-load test-sanitizers check-secrets test-rust test-c test-python test-wheel dist test-dist python-install test-go test-sdk check-header check-vectors vectors venv bench bench-compare bench-sign bench-coldstart bench-growth bench-emulator bench-quick bench-retries clean
+.PHONY: tools all build install uninstall test-install check-abi abi-record check-lint demo test check-fmt check-deps test-bad-input test-load test-sanitizers check-secrets test-rust test-c test-python test-wheel dist test-dist python-install test-go test-sdk check-header check-vectors vectors venv bench bench-compare bench-cpu bench-sign bench-coldstart bench-growth bench-emulator bench-quick bench-retries clean
 
 all: build build/modify_instance_token
 
@@ -93,8 +93,13 @@ build/header_cpp: tests/c/header_cpp.cpp include/tcr.h | build
 demo: build build/modify_instance_token
 	@PYTHON=$(PYTHON) tests/with-emulator.sh -- scripts/demo.sh
 
-test: check-fmt check-lint check-deps test-rust check-header check-abi test-c test-install test-bad-input test-load test-sanitizers check-secrets test-sdk check-vectors test-python test-wheel test-go test-dist
+test: tools check-fmt check-lint check-deps test-rust check-header check-abi test-c test-install test-bad-input test-load test-sanitizers check-secrets test-sdk check-vectors test-python test-wheel test-go test-dist
 	@echo "make test: all suites passed"
+
+# What make test needs beyond the toolchains, installed when missing (Debian
+# packages and rustup components: scripts/install-tools.sh says which).
+tools:
+	scripts/install-tools.sh test
 
 test-rust: build
 	$(CARGO) test --release --features emulator
@@ -304,4 +309,4 @@ test-install: build
 
 clean:
 	$(CARGO) clean
-	rm -rf build $(VENV) bindings/python/build $(GO_DIR)/lib
+	rm -rf build $(VENV) bindings/python/build $(GO_DIR)/lib/*/libtcr.a

@@ -25,6 +25,16 @@ bench-compare: build build/bench_c_client $(VENV_PY)
 	scripts/install-tools.sh bench
 	TCR_EMULATOR=$(CURDIR)/$(EMULATOR) TCR_VENV_PYTHON=$(CURDIR)/$(VENV_PY) $(PYTHON) benches/compare/compare.py 3
 
+# CPU per call (user+sys of the client process, the slope between 2,000
+# and 20,000 calls) of this build against another commit's, alternating the
+# two in each round: make bench-cpu BASE=<commit> (default: HEAD, to compare
+# uncommitted changes). Each side is its own commit's C bench client.
+BASE ?= HEAD
+bench-cpu: build build/bench_c_client
+	scripts/bench-base.sh $(BASE)
+	TCR_EMULATOR=$(CURDIR)/$(EMULATOR) $(PYTHON) benches/compare/cpu_per_call.py --rounds 10 \
+	  --side "$(BASE)=build/base/bench_c_client 1 {calls}" --side "this=build/bench_c_client 1 {calls}"
+
 # One signature: criterion, a paired ratio, callgrind, and the official Go
 # SDK's signing code under its profiler (installs valgrind).
 bench-sign: build

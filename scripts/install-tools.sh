@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Installs, from Debian's packages, the tools a set of targets needs and
-# the machine lacks; the one place that runs apt-get.
-#   scripts/install-tools.sh test    what make test needs beyond the toolchains (.ci/run)
+# Installs the tools a set of targets needs and the machine lacks: Debian's
+# packages (the one place that runs apt-get) and rustup's components.
+#   scripts/install-tools.sh test    what make test needs beyond the toolchains
+#                                    (make test runs it first: pkg-config, cmake,
+#                                    libcurl's headers, python3-venv, rustfmt, clippy)
 #   scripts/install-tools.sh bench   what make bench needs (wrk, hyperfine, time, valgrind)
 # A tool that cannot be installed is reported; for bench the target then
 # leaves its rows out, for test the run fails.
@@ -11,6 +13,16 @@ case "${1:-}" in
   bench) wanted=(wrk:wrk hyperfine:hyperfine /usr/bin/time:time valgrind:valgrind) ;;
   *) echo "usage: $0 test|bench" >&2; exit 2 ;;
 esac
+# rustfmt and clippy (check-fmt and check-lint), from rustup when it manages
+# the toolchain; without rustup they are reported by those targets.
+if [ "$1" = test ] && command -v rustup >/dev/null 2>&1; then
+  for component in rustfmt clippy; do
+    subcommand=${component/rustfmt/fmt}
+    cargo "$subcommand" --version >/dev/null 2>&1 && continue
+    echo "install-tools: adding the rust component $component"
+    rustup component add "$component" >/dev/null || { echo "install-tools: could not add $component" >&2; exit 1; }
+  done
+fi
 missing=()
 for entry in "${wanted[@]}"; do
   tool=${entry%%:*} package=${entry#*:}
