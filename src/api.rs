@@ -173,6 +173,8 @@ pub fn write_json_string(out: &mut Vec<u8>, s: &str) {
 pub struct ModifyInstanceTokenResponse {
     pub request_id: String,
     pub http_status: u16,
+    /// The reply's `Response` object, exactly as the service sent it.
+    pub response_json: String,
 }
 
 /// Turns an HTTP reply into the action's result: `Response.RequestId` on
@@ -190,10 +192,11 @@ pub fn parse_reply(
     body: &[u8],
     secrets: &Secrets<'_>,
 ) -> Result<ModifyInstanceTokenResponse, Error> {
-    let request_id = parse_envelope(http_status, body, secrets)?.request_id;
+    let envelope = parse_envelope(http_status, body, secrets)?;
     Ok(ModifyInstanceTokenResponse {
-        request_id,
+        request_id: envelope.request_id,
         http_status,
+        response_json: envelope.response.get().to_owned(),
     })
 }
 

@@ -36,6 +36,8 @@ pub(super) struct Exchange<'a, T> {
 pub trait Reply {
     fn request_id(&self) -> &str;
     fn http_status(&self) -> u16;
+    /// The reply's `Response` object as the service sent it.
+    fn response_json(&self) -> &str;
 }
 
 impl Reply for crate::api::ModifyInstanceTokenResponse {
@@ -45,6 +47,9 @@ impl Reply for crate::api::ModifyInstanceTokenResponse {
     fn http_status(&self) -> u16 {
         self.http_status
     }
+    fn response_json(&self) -> &str {
+        &self.response_json
+    }
 }
 
 impl Reply for crate::action::CallResponse {
@@ -53,6 +58,9 @@ impl Reply for crate::action::CallResponse {
     }
     fn http_status(&self) -> u16 {
         self.http_status
+    }
+    fn response_json(&self) -> &str {
+        &self.response_json
     }
 }
 

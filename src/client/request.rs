@@ -87,10 +87,29 @@ impl Client {
         timestamp: i64,
     ) -> Result<SignedRequest, Error> {
         request.validate()?;
-        let credential = self.credentials.current()?;
-        let body = request.to_json();
         let action = HeaderValue::from_static(api::ACTION);
-        let (headers, _) = self.wire_headers(&credential, &action, &body, timestamp)?;
+        self.signed(&action, request.to_json(), timestamp)
+    }
+
+    /// The request [`Client::call`] would send now for `action` with
+    /// `params_json`, checked as a call checks them, for the caller to send
+    /// itself; as [`Client::prepare_modify_instance_token`] otherwise.
+    pub fn prepare_call(&self, action: &str, params_json: &str) -> Result<SignedRequest, Error> {
+        crate::action::check_action(action)?;
+        crate::action::check_params(params_json)?;
+        let action = HeaderValue::from_str(action)
+            .map_err(|_| Error::invalid("action", "cannot be sent as a header"))?;
+        self.signed(&action, params_json.as_bytes().to_vec(), self.clock.now())
+    }
+
+    fn signed(
+        &self,
+        action: &HeaderValue,
+        body: Vec<u8>,
+        timestamp: i64,
+    ) -> Result<SignedRequest, Error> {
+        let credential = self.credentials.current()?;
+        let (headers, _) = self.wire_headers(&credential, action, &body, timestamp)?;
         let headers = headers
             .into_iter()
             .map(|(name, _, value)| (name, String::from_utf8_lossy(value.as_bytes()).into_owned()))

@@ -1,0 +1,87 @@
+//! `tcr_client`: made from options, shared by threads, freed once.
+
+use super::export::{boundary, boundary_or, reset};
+use super::options::tcr_client_options;
+use super::sized::read_sized;
+use super::status::tcr_status;
+use super::strings::c_string;
+use crate::client::Client;
+use libc::c_char;
+
+/// An opaque client: `tcr_client_new`, `tcr_client_free`,
+/// `tcr_client_clock_offset`, and the calls (`tcr_modify_instance_token`,
+/// `tcr_call`, the `_prepare` functions). Thread safety: safe to share
+/// between threads; every function taking `const tcr_client *` may be
+/// called concurrently.
+pub struct tcr_client {
+    pub(super) inner: Client,
+}
+
+/// Creates a client from `options`; nothing is sent.
+///
+/// - `options`: read during the call (see `tcr_client_options`); not NULL.
+/// - `client_out`: not NULL; receives the new client on `TCR_OK`, which the
+///   caller frees with `tcr_client_free`; set to NULL on failure.
+/// - `error_message`: NULL, or receives on failure a message that the
+///   caller frees with `tcr_string_free` (NULL on success).
+///
+/// Returns `TCR_OK`, `TCR_INVALID_ARGUMENT` (a bad option, NULL argument or
+/// `struct_size`), `TCR_CREDENTIALS`, or `TCR_INTERNAL`.
+#[no_mangle]
+pub unsafe extern "C" fn tcr_client_new(
+    options: *const tcr_client_options,
+    client_out: *mut *mut tcr_client,
+    error_message: *mut *mut c_char,
+) -> tcr_status {
+    let message_slot = reset(error_message);
+    let client_slot = reset(client_out);
+    let result = boundary(|| {
+        non_null!(options, "options");
+        let Some(slot) = client_slot else {
+            return Err(crate::Error::invalid("client_out", "must not be NULL"));
+        };
+        let options = read_sized(options)?;
+        let client = Client::new(&options.read()?)?;
+        *slot = Box::into_raw(Box::new(tcr_client { inner: client }));
+        Ok(())
+    });
+    match result {
+        Ok(()) => tcr_status::TCR_OK,
+        Err(error) => {
+            if let Some(slot) = message_slot {
+                *slot = c_string(&error.to_string());
+            }
+            tcr_status::of_error(&error)
+        }
+    }
+}
+
+/// Frees a client and wipes its secret key.
+///
+/// - `client`: NULL (ignored) or a client from `tcr_client_new` not freed
+///   yet, whose calls on other threads have returned. It must not be used
+///   afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn tcr_client_free(client: *mut tcr_client) {
+    boundary_or((), || {
+        if !client.is_null() {
+            drop(Box::from_raw(client));
+        }
+    })
+}
+
+/// Seconds the client adds to the local clock when signing: the service's
+/// clock minus this host's, learned from the `Date` header of an
+/// `AuthFailure.SignatureExpire` reply (0 until one arrives).
+///
+/// A call that gets that error re-signs with the service's time and tries
+/// once more (as one of its `max_attempts`), and every later call from any
+/// thread is signed with the offset from its first attempt; it is learned
+/// again when the service says expired again. A `Date` more than 24 hours
+/// away is not taken (a `TCR_LOG_WARN` line says so).
+///
+/// - `client`: NULL (returns 0) or a client not freed yet.
+#[no_mangle]
+pub unsafe extern "C" fn tcr_client_clock_offset(client: *const tcr_client) -> i64 {
+    boundary_or(0, || client.as_ref().map_or(0, |c| c.inner.clock_offset()))
+}
