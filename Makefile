@@ -152,7 +152,8 @@ test-c: build build/test_tcr build/test_prepare build/test_cancel build/token_li
 	@! ldd build/modify_instance_token_static | grep -q libtcr || { echo "the static tool needs libtcr.so" >&2; exit 1; }
 	tests/with-emulator.sh $(EXAMPLE_TOOL_KEYS) -- tests/c/example_tool.sh build/modify_instance_token_static
 
-# At least 40 distinct malformed calls, each with its status and field, and
+# At least 100 distinct malformed calls (struct_size of each input struct
+# among them), each with its status and field, and
 # nothing sent.
 test-bad-input: build build/test_bad_input
 	tests/with-emulator.sh -- build/test_bad_input

@@ -51,8 +51,8 @@ static const char *option_value(int argc, char **argv, int *i) {
 }
 
 int main(int argc, char **argv) {
-    tcr_modify_instance_token_request request = {0};
-    tcr_client_options options = {0};
+    tcr_modify_instance_token_request request = TCR_MODIFY_INSTANCE_TOKEN_REQUEST_INIT;
+    tcr_client_options options = TCR_CLIENT_OPTIONS_INIT;
     const char *region = getenv("TENCENTCLOUD_REGION");
     int actions = 0;
 
@@ -131,21 +131,21 @@ int main(int argc, char **argv) {
         return 1;
     }
 
-    tcr_modify_instance_token_response response;
-    status = tcr_modify_instance_token(client, &request, &response);
+    tcr_response *response = NULL;
+    status = tcr_modify_instance_token(client, &request, NULL, &response);
     int exit_code = 0;
     if (status == TCR_OK) {
-        printf("%s\n", response.request_id);
+        printf("%s\n", response->request_id);
     } else if (status == TCR_API_ERROR) {
-        fprintf(stderr, "%s: %s: %s (RequestId %s)\n", tcr_status_name((int)status), response.error_code,
-                response.error_message, response.request_id ? response.request_id : "none");
+        fprintf(stderr, "%s: %s: %s (RequestId %s)\n", tcr_status_name((int)status), response->error_code,
+                response->error_message, response->request_id ? response->request_id : "none");
         exit_code = 1;
     } else {
         fprintf(stderr, "%s: %s\n", tcr_status_name((int)status),
-                response.error_message ? response.error_message : tcr_status_description((int)status));
+                response->error_message ? response->error_message : tcr_status_description((int)status));
         exit_code = 1;
     }
-    tcr_modify_instance_token_response_free(&response);
+    tcr_response_free(response);
     tcr_client_free(client);
     return exit_code;
 }

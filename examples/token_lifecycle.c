@@ -15,13 +15,19 @@
 
 #include "tcr.h"
 
-/* Prints a failed call and returns 0, or returns 1. */
-static int succeeded(const char *step, tcr_status status, const tcr_call_response *out) {
+/* Prints a failed call's response and returns 0, or returns 1. */
+static int succeeded(const char *step, tcr_status status, const tcr_response *out) {
     if (status == TCR_OK) return 1;
     fprintf(stderr, "%s: %s [%s] %s (RequestId %s)\n", step, tcr_status_name(status),
             out->error_code ? out->error_code : "-", out->error_message ? out->error_message : "",
             out->request_id ? out->request_id : "-");
     return 0;
+}
+
+/* One generic call: the response (freed by the caller) in *out; 1 on success. */
+static int call(tcr_client *client, const char *step, const char *action, const char *params, tcr_response **out) {
+    tcr_status status = tcr_call(client, action, params, NULL, out);
+    return succeeded(step, status, *out);
 }
 
 /* The string value of "Key":"..." in a flat JSON object, copied into buf
@@ -41,12 +47,13 @@ static int json_string(const char *json, const char *key, char *buf, size_t cap)
 }
 
 int main(int argc, char **argv) {
-    tcr_client_options options = {0};
+    tcr_client_options options = TCR_CLIENT_OPTIONS_INIT;
     tcr_client *client = NULL;
-    tcr_call_response out;
-    tcr_modify_instance_token_request disable = {0};
-    tcr_modify_instance_token_response modified;
+    tcr_response *out = NULL;
+    tcr_modify_instance_token_request disable = TCR_MODIFY_INSTANCE_TOKEN_REQUEST_INIT;
+    tcr_response *modified = NULL;
     char *error = NULL, params[512], token_id[128];
+    tcr_status status;
     int ok = 0;
     if (argc < 2 || argc > 3) {
         fprintf(stderr, "usage: %s REGISTRY-ID [ENDPOINT]\n", argv[0]);
@@ -61,40 +68,40 @@ int main(int argc, char **argv) {
 
     snprintf(params, sizeof params,
              "{\"RegistryId\": \"%s\", \"TokenType\": \"longterm\", \"Desc\": \"made by token_lifecycle\"}", argv[1]);
-    if (!succeeded("create", tcr_call(client, "CreateInstanceToken", params, &out), &out) ||
-        !json_string(out.response_json, "TokenId", token_id, sizeof token_id)) {
-        tcr_call_response_free(&out);
+    if (!call(client, "create", "CreateInstanceToken", params, &out) ||
+        !json_string(out->response_json, "TokenId", token_id, sizeof token_id)) {
+        tcr_response_free(out);
         goto done;
     }
-    printf("created   %s (RequestId %s)\n", token_id, out.request_id);
-    tcr_call_response_free(&out);
+    printf("created   %s (RequestId %s)\n", token_id, out->request_id);
+    tcr_response_free(out);
 
     disable.registry_id = argv[1];
     disable.token_id = token_id;
     disable.enable = TCR_ENABLE_FALSE;
-    if (tcr_modify_instance_token(client, &disable, &modified) != TCR_OK) {
-        fprintf(stderr, "disable: %s\n", modified.error_message);
-        tcr_modify_instance_token_response_free(&modified);
+    status = tcr_modify_instance_token(client, &disable, NULL, &modified);
+    if (!succeeded("disable", status, modified)) {
+        tcr_response_free(modified);
         goto done;
     }
-    printf("disabled  %s (RequestId %s)\n", token_id, modified.request_id);
-    tcr_modify_instance_token_response_free(&modified);
+    printf("disabled  %s (RequestId %s)\n", token_id, modified->request_id);
+    tcr_response_free(modified);
 
     snprintf(params, sizeof params, "{\"RegistryId\": \"%s\"}", argv[1]);
-    if (!succeeded("list", tcr_call(client, "DescribeInstanceToken", params, &out), &out)) {
-        tcr_call_response_free(&out);
+    if (!call(client, "list", "DescribeInstanceToken", params, &out)) {
+        tcr_response_free(out);
         goto done;
     }
-    printf("listed    %s\n", out.response_json);
-    tcr_call_response_free(&out);
+    printf("listed    %s\n", out->response_json);
+    tcr_response_free(out);
 
     snprintf(params, sizeof params, "{\"RegistryId\": \"%s\", \"TokenId\": \"%s\"}", argv[1], token_id);
-    if (!succeeded("delete", tcr_call(client, "DeleteInstanceToken", params, &out), &out)) {
-        tcr_call_response_free(&out);
+    if (!call(client, "delete", "DeleteInstanceToken", params, &out)) {
+        tcr_response_free(out);
         goto done;
     }
-    printf("deleted   %s (RequestId %s)\n", token_id, out.request_id);
-    tcr_call_response_free(&out);
+    printf("deleted   %s (RequestId %s)\n", token_id, out->request_id);
+    tcr_response_free(out);
     ok = 1;
 done:
     tcr_client_free(client);

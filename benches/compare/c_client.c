@@ -13,12 +13,12 @@ static int failures;
 
 static void *worker(void *arg) {
     tcr_modify_instance_token_request request = seed_request();
-    tcr_modify_instance_token_response response;
+    tcr_response *response = NULL;
     long i;
     (void)arg;
     for (i = 0; i < calls; i++) {
-        if (tcr_modify_instance_token(client, &request, &response) != TCR_OK) __atomic_add_fetch(&failures, 1, __ATOMIC_RELAXED);
-        tcr_modify_instance_token_response_free(&response);
+        if (tcr_modify_instance_token(client, &request, NULL, &response) != TCR_OK) __atomic_add_fetch(&failures, 1, __ATOMIC_RELAXED);
+        tcr_response_free(response);
     }
     return NULL;
 }

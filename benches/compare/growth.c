@@ -11,7 +11,7 @@ int main(void) {
     const long marks[] = {1000, 10000, 100000};
     tcr_client_options options = demo_options(getenv("TCR_EMULATOR_URL"));
     tcr_modify_instance_token_request request = seed_request();
-    tcr_modify_instance_token_response response;
+    tcr_response *response = NULL;
     tcr_client *client = NULL;
     long done = 0;
     size_t m;
@@ -22,11 +22,11 @@ int main(void) {
         long stretch = marks[m] - done;
         start = monotonic_seconds();
         for (; done < marks[m]; done++) {
-            if (tcr_modify_instance_token(client, &request, &response) != TCR_OK) {
-                fprintf(stderr, "call %ld failed: %s\n", done, response.error_message);
+            if (tcr_modify_instance_token(client, &request, NULL, &response) != TCR_OK) {
+                fprintf(stderr, "call %ld failed: %s\n", done, response->error_message);
                 return 1;
             }
-            tcr_modify_instance_token_response_free(&response);
+            tcr_response_free(response);
         }
         printf("| %ld | %.0f | %ld |\n", done, stretch / (monotonic_seconds() - start), rss_kb());
     }

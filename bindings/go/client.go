@@ -220,6 +220,7 @@ func NewClient(opts Options) (*Client, error) {
 	var s cStrings
 	defer s.free()
 	var o C.tcr_client_options
+	o.struct_size = C.size_t(unsafe.Sizeof(o))
 	var err error
 	fields := []struct {
 		dst         **C.char
@@ -260,7 +261,7 @@ func NewClient(opts Options) (*Client, error) {
 	if opts.RateLimit != nil {
 		switch r := *opts.RateLimit; {
 		case r == 0:
-			o.rate_limit = C.TCR_RATE_LIMIT_OFF
+			o.disable_rate_limit = 1
 		case r > 0:
 			o.rate_limit = C.double(r)
 		default:
@@ -361,19 +362,18 @@ func (c *Client) ModifyInstanceToken(ctx context.Context, req *ModifyInstanceTok
 	if err != nil {
 		return nil, err
 	}
-	r.timeout_ms = d.timeoutMS
-
 	cancel := cancelOnDone(ctx)
 	defer cancel.release()
+	var settings C.tcr_call_settings
 
-	var out C.tcr_modify_instance_token_response
+	var out *C.tcr_response
 	var status Status
 	if err := c.use(func(ptr *C.tcr_client) {
-		status = Status(C.tcr_modify_instance_token_with_cancel(ptr, rp, cancel.token, &out))
+		status = Status(C.tcr_modify_instance_token(ptr, rp, d.settings(&settings, cancel), &out))
 	}); err != nil {
 		return nil, err
 	}
-	defer C.tcr_modify_instance_token_response_free(&out)
+	defer C.tcr_response_free(out)
 
 	if status == StatusOK {
 		return &ModifyInstanceTokenResponse{
@@ -431,6 +431,7 @@ func (s *cStrings) request(req *ModifyInstanceTokenRequest, r *C.tcr_modify_inst
 	if req == nil {
 		return nil, nil
 	}
+	r.struct_size = C.size_t(unsafe.Sizeof(*r))
 	var err error
 	if r.registry_id, err = s.add("registry_id", req.RegistryId, false, false); err != nil {
 		return nil, err
@@ -495,14 +496,14 @@ func (c *Client) PrepareModifyInstanceToken(ctx context.Context, req *ModifyInst
 	if err != nil {
 		return nil, err
 	}
-	var out C.tcr_prepared_request
+	var out *C.tcr_prepared_request
 	var status Status
 	if err := c.use(func(ptr *C.tcr_client) {
-		status = Status(C.tcr_modify_instance_token_prepare(ptr, rp, &out))
+		status = Status(C.tcr_modify_instance_token_prepare(ptr, rp, nil, &out))
 	}); err != nil {
 		return nil, err
 	}
-	defer C.tcr_prepared_request_free(&out)
+	defer C.tcr_prepared_request_free(out)
 	if status != StatusOK {
 		return nil, &Error{Status: status, Code: status.String(), Message: C.GoString(out.error_message)}
 	}
@@ -562,14 +563,15 @@ func (c *Client) Call(ctx context.Context, action string, params any) (json.RawM
 	cancel := cancelOnDone(ctx)
 	defer cancel.release()
 
-	var out C.tcr_call_response
+	var settings C.tcr_call_settings
+	var out *C.tcr_response
 	var status Status
 	if err := c.use(func(ptr *C.tcr_client) {
-		status = Status(C.tcr_call_with_cancel(ptr, cAction, cParams, d.timeoutMS, cancel.token, &out))
+		status = Status(C.tcr_call(ptr, cAction, cParams, d.settings(&settings, cancel), &out))
 	}); err != nil {
 		return nil, err
 	}
-	defer C.tcr_call_response_free(&out)
+	defer C.tcr_response_free(out)
 	if status == StatusOK {
 		return json.RawMessage(C.GoString(out.response_json)), nil
 	}
@@ -597,6 +599,18 @@ func (c *Client) deadlineOf(ctx context.Context) (callDeadline, error) {
 		}
 	}
 	return d, nil
+}
+
+// settings fills s with the call's timeout and cancel token, or returns nil
+// (the client's defaults) when it has neither.
+func (d callDeadline) settings(s *C.tcr_call_settings, cancel callCancel) *C.tcr_call_settings {
+	if d.timeoutMS == 0 && cancel.token == nil {
+		return nil
+	}
+	s.struct_size = C.size_t(unsafe.Sizeof(*s))
+	s.timeout_ms = d.timeoutMS
+	s.cancel = cancel.token
+	return s
 }
 
 // failure is the *Error of a failed call, wrapping ctx's error when ctx

@@ -50,7 +50,7 @@ import (
 
 // The libtcr version this package was written for: the library it runs
 // with must have the same major.minor (its ABI, as the SONAME counts it).
-const wantMajor, wantMinor = 0, 1
+const wantMajor, wantMinor = 0, 2
 
 // The version of the header this package was compiled with (a test checks
 // it against wantMajor and wantMinor).

@@ -99,9 +99,8 @@ mod tests {
         assert_eq!(status, tcr_status::TCR_INTERNAL);
         let value = unsafe { Box::from_raw(out) };
         assert!(value.0.contains("boom"), "{}", value.0);
-        let status = unsafe {
-            hand_out::<Reported>(std::ptr::null_mut(), || unreachable!("not run"))
-        };
+        let status =
+            unsafe { hand_out::<Reported>(std::ptr::null_mut(), || unreachable!("not run")) };
         assert_eq!(status, tcr_status::TCR_INVALID_ARGUMENT);
     }
 }

@@ -43,17 +43,17 @@
 
 #[macro_use]
 mod export;
-mod sized;
-mod strings;
-mod status;
-mod options;
-mod client;
-mod cancel;
-mod settings;
-mod response;
-mod modify_instance_token;
 mod call;
+mod cancel;
+mod client;
+mod modify_instance_token;
+mod options;
 mod prepared;
+mod response;
+mod settings;
+mod sized;
+mod status;
+mod strings;
 
 pub use call::*;
 pub use cancel::*;

@@ -10,7 +10,11 @@ lays them out. `check` fails when the build differs from the record.
 `record` refuses to write a record that removes or changes anything of the
 recorded ABI under the same SONAME: such a change needs the version bump
 that changes the SONAME (0.x: the minor version, see the README's ABI
-policy). Additions (a new function, constant or status) keep the SONAME.
+policy). Additions keep the SONAME: a new function, constant or status, and
+a field appended to an extensible struct (one that begins with
+`struct_size`): the struct may grow, every recorded field keeps its offset
+and size, and the new field starts at or after the recorded size (never in
+the old trailing padding, which an older caller may not have zeroed).
 """
 import os
 import pathlib
@@ -99,6 +103,40 @@ def recorded():
     return [line for line in RECORD.read_text().splitlines() if line and not line.startswith("#")]
 
 
+def growth_only(removed, now):
+    """The removed lines that are not the old size line of an extensible
+    struct grown by appending fields (see the module's documentation)."""
+    breaking = []
+    for line in removed:
+        old = re.fullmatch(r"struct (\w+) size (\d+) align (\d+)", line)
+        if not old:
+            breaking.append(line)
+            continue
+        name, old_size = old.group(1), int(old.group(2))
+        new = next((re.fullmatch(r"struct \w+ size (\d+) align (\d+)", l) for l in now
+                    if l.startswith(f"struct {name} size ")), None)
+        extensible = f"field {name}.struct_size offset 0 size 8" in now
+        grew = (new is not None and extensible and int(new.group(1)) > old_size
+                and new.group(2) == old.group(3))
+        if not grew:
+            breaking.append(line)
+    return breaking
+
+
+def appended_into_padding(then, now):
+    """Fields added to a struct at an offset below its recorded size."""
+    bad = []
+    for line in now:
+        field = re.fullmatch(r"field (\w+)\.(\w+) offset (\d+) size \d+", line)
+        if not field or line in then:
+            continue
+        recorded_size = next((int(l.split()[3]) for l in then if l.startswith(f"struct {field.group(1)} size ")),
+                             None)
+        if recorded_size is not None and int(field.group(3)) < recorded_size:
+            bad.append(line)
+    return bad
+
+
 def main():
     if len(sys.argv) < 2 or sys.argv[1] not in ("check", "record"):
         sys.exit(__doc__)
@@ -107,11 +145,14 @@ def main():
     same_soname = bool(then) and now[0] == then[0]
     removed = [line for line in then if line not in now]
     added = [line for line in now if line not in then]
+    # What an older program could notice: anything removed or changed, but
+    # for extensible structs that only grew at their end.
+    breaking = growth_only(removed, now) + appended_into_padding(then, now)
     if sys.argv[1] == "record":
-        if same_soname and removed:
+        if same_soname and breaking:
             sys.exit("abi.py: these lines of the ABI would change under the same SONAME ({}):\n  {}\n"
                      "bump the version in Cargo.toml (0.x: the minor version) so that the SONAME changes, "
-                     "rebuild, and record again.".format(now[0], "\n  ".join(removed)))
+                     "rebuild, and record again.".format(now[0], "\n  ".join(breaking)))
         RECORD.parent.mkdir(exist_ok=True)
         RECORD.write_text(BANNER + "\n".join(now) + "\n")
         print(f"abi.py: recorded {len(now)} lines ({now[0]}) in {RECORD.name}")
@@ -123,7 +164,7 @@ def main():
         print(f"- {line}")
     for line in added:
         print(f"+ {line}")
-    if same_soname and removed:
+    if same_soname and breaking:
         sys.exit(f"abi.py: the ABI changed under the same SONAME ({now[0]}): bump the version in Cargo.toml "
                  "(0.x: the minor version), rebuild, then `make abi-record`; note it in CHANGELOG.md")
     sys.exit("abi.py: the ABI record is out of date (additions, or a new SONAME): run `make abi-record` and "

@@ -16,18 +16,18 @@
 
 /* Options for the emulator at `endpoint` with its demo key pair, limiter off. */
 static inline tcr_client_options demo_options(const char *endpoint) {
-    tcr_client_options options = {0};
+    tcr_client_options options = TCR_CLIENT_OPTIONS_INIT;
     options.secret_id = "AKIDEMULATOR0000000000000000000000000";
     options.secret_key = "EmulatorDemoSecretKey000000000000";
     options.region = "ap-guangzhou";
     options.endpoint = endpoint;
-    options.rate_limit = TCR_RATE_LIMIT_OFF;
+    options.disable_rate_limit = 1;
     return options;
 }
 
 /* The seed's first example: enable token 2ab3af0d-... of tcr-12345. */
 static inline tcr_modify_instance_token_request seed_request(void) {
-    tcr_modify_instance_token_request request = {0};
+    tcr_modify_instance_token_request request = TCR_MODIFY_INSTANCE_TOKEN_REQUEST_INIT;
     request.registry_id = "tcr-12345";
     request.token_id = "2ab3af0d-893d-423f-91b1-27713566f95f";
     request.enable = TCR_ENABLE_TRUE;

@@ -27,16 +27,16 @@ static long total_calls;
 
 static void *worker(void *arg) {
     tcr_modify_instance_token_request request = seed_request();
-    tcr_modify_instance_token_response response;
+    tcr_response *response = NULL;
     long i, failed_here = 0;
     (void)arg;
     for (i = 0; i < calls_per_thread; i++) {
         long done;
         request.enable = (i % 2) ? TCR_ENABLE_TRUE : TCR_ENABLE_FALSE;
-        if (tcr_modify_instance_token(client, &request, &response) != TCR_OK) {
-            if (failed_here++ < 3) fprintf(stderr, "call failed: %s\n", response.error_message);
+        if (tcr_modify_instance_token(client, &request, NULL, &response) != TCR_OK) {
+            if (failed_here++ < 3) fprintf(stderr, "call failed: %s\n", response->error_message);
         }
-        tcr_modify_instance_token_response_free(&response);
+        tcr_response_free(response);
         pthread_mutex_lock(&lock);
         done = ++done_calls;
         /* Warm-up is the first tenth of all calls: pools, buffers and the

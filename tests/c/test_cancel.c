@@ -29,46 +29,54 @@ static const char *emulator_url;
 
 
 static tcr_client *new_client(void) {
-    tcr_client_options options = {0};
+    tcr_client_options options = TCR_CLIENT_OPTIONS_INIT;
     tcr_client *client = NULL;
     options.secret_id = "AKIDCTEST";
     options.secret_key = "ctest-secret-key";
     options.region = "ap-guangzhou";
     options.endpoint = emulator_url;
-    options.rate_limit = TCR_RATE_LIMIT_OFF;
+    options.disable_rate_limit = 1;
     options.timeout_ms = 10000;
     return tcr_client_new(&options, &client, NULL) == TCR_OK ? client : NULL;
+}
+
+/* tcr_modify_instance_token with `cancel` (NULL: none) as its only setting. */
+static tcr_status modify_with_cancel(tcr_client *client, const tcr_modify_instance_token_request *request,
+                                     tcr_cancel_token *cancel, tcr_response **response) {
+    tcr_call_settings settings = TCR_CALL_SETTINGS_INIT;
+    settings.cancel = cancel;
+    return tcr_modify_instance_token(client, request, &settings, response);
 }
 
 struct slow_call {
     tcr_client *client;
     tcr_cancel_token *cancel;
     tcr_status status;
-    tcr_modify_instance_token_response response;
+    tcr_response *response;
     double returned_ms;
 };
 
 static void *run_call(void *arg) {
     struct slow_call *call = arg;
-    tcr_modify_instance_token_request request = {0};
+    tcr_modify_instance_token_request request = TCR_MODIFY_INSTANCE_TOKEN_REQUEST_INIT;
     request.registry_id = REGISTRY;
     request.token_id = TOKEN;
     request.enable = TCR_ENABLE_FALSE;
-    call->status = tcr_modify_instance_token_with_cancel(call->client, &request, call->cancel, &call->response);
+    call->status = modify_with_cancel(call->client, &request, call->cancel, &call->response);
     call->returned_ms = now_ms();
     return NULL;
 }
 
 static tcr_status plain_call(tcr_client *client, int enable, unsigned *attempts) {
-    tcr_modify_instance_token_request request = {0};
-    tcr_modify_instance_token_response response;
+    tcr_modify_instance_token_request request = TCR_MODIFY_INSTANCE_TOKEN_REQUEST_INIT;
+    tcr_response *response = NULL;
     tcr_status status;
     request.registry_id = REGISTRY;
     request.token_id = TOKEN;
     request.enable = enable ? TCR_ENABLE_TRUE : TCR_ENABLE_FALSE;
-    status = tcr_modify_instance_token_with_cancel(client, &request, NULL, &response);
-    if (attempts) *attempts = response.attempts;
-    tcr_modify_instance_token_response_free(&response);
+    status = modify_with_cancel(client, &request, NULL, &response);
+    if (attempts) *attempts = response->attempts;
+    tcr_response_free(response);
     return status;
 }
 
@@ -96,10 +104,10 @@ static void test_cancel_during_a_slow_reply(void) {
     printf("cancel during an attempt: returned %.2f ms after the cancel\n", call.returned_ms - cancelled_ms);
     CHECK(call.status == TCR_CANCELLED);
     CHECK(call.returned_ms - cancelled_ms < 250.0);
-    CHECK(contains(call.response.error_message, "may already have been sent"));
-    CHECK(call.response.attempts == 1 && call.response.request_id == NULL);
+    CHECK(contains(call.response->error_message, "may already have been sent"));
+    CHECK(call.response->attempts == 1 && call.response->request_id == NULL);
     CHECK(tcr_cancel_token_is_cancelled(call.cancel) == 1);
-    tcr_modify_instance_token_response_free(&call.response);
+    tcr_response_free(call.response);
 
     /* The next call, while the emulator still holds the abandoned request. */
     next_started = now_ms();
@@ -113,13 +121,13 @@ static void test_cancel_during_a_slow_reply(void) {
     /* A cancelled token keeps cancelling: the next call with it sends nothing. */
     {
         long before = emulator_stat(emulator_url, "requests");
-        CHECK(tcr_modify_instance_token_with_cancel(call.client, &(tcr_modify_instance_token_request){
-                  .registry_id = REGISTRY, .token_id = TOKEN, .enable = TCR_ENABLE_TRUE},
+        CHECK(modify_with_cancel(call.client, &(tcr_modify_instance_token_request){
+                  .struct_size = sizeof(tcr_modify_instance_token_request), .registry_id = REGISTRY, .token_id = TOKEN, .enable = TCR_ENABLE_TRUE},
                   call.cancel, &call.response) == TCR_CANCELLED);
-        CHECK(contains(call.response.error_message, "nothing was sent"));
-        CHECK(call.response.attempts == 0);
+        CHECK(contains(call.response->error_message, "nothing was sent"));
+        CHECK(call.response->attempts == 0);
         CHECK(emulator_stat(emulator_url, "requests") == before);
-        tcr_modify_instance_token_response_free(&call.response);
+        tcr_response_free(call.response);
     }
     tcr_cancel_token_free(call.cancel);
     tcr_client_free(call.client);
@@ -143,7 +151,7 @@ static void test_free_while_running(void) {
     tcr_cancel_token_free(call.cancel);
     pthread_join(thread, NULL);
     CHECK(call.status == TCR_OK); /* never cancelled */
-    tcr_modify_instance_token_response_free(&call.response);
+    tcr_response_free(call.response);
     tcr_client_free(call.client);
 }
 

@@ -43,13 +43,13 @@ static int set_emulator_clock(long offset) {
 }
 
 static tcr_client *new_client(void) {
-    tcr_client_options options = {0};
+    tcr_client_options options = TCR_CLIENT_OPTIONS_INIT;
     tcr_client *client = NULL;
     options.secret_id = SECRET_ID;
     options.secret_key = SECRET_KEY;
     options.region = "ap-guangzhou";
     options.endpoint = emulator_url;
-    options.rate_limit = TCR_RATE_LIMIT_OFF;
+    options.disable_rate_limit = 1;
     options.timeout_ms = 5000;
     return tcr_client_new(&options, &client, NULL) == TCR_OK ? client : NULL;
 }
@@ -58,21 +58,21 @@ static int64_t distance(int64_t a, int64_t b) { return a > b ? a - b : b - a; }
 
 /* One call; prints and returns its attempts (0 on failure). */
 static unsigned call_attempts(tcr_client *client, int enable, double *took_ms) {
-    tcr_modify_instance_token_request request = {0};
-    tcr_modify_instance_token_response response;
+    tcr_modify_instance_token_request request = TCR_MODIFY_INSTANCE_TOKEN_REQUEST_INIT;
+    tcr_response *response = NULL;
     unsigned attempts;
     double start = now_ms();
     tcr_status status;
     request.registry_id = REGISTRY;
     request.token_id = TOKEN;
     request.enable = enable ? TCR_ENABLE_TRUE : TCR_ENABLE_FALSE;
-    status = tcr_modify_instance_token(client, &request, &response);
+    status = tcr_modify_instance_token(client, &request, NULL, &response);
     if (took_ms) *took_ms = now_ms() - start;
-    attempts = status == TCR_OK ? response.attempts : 0;
+    attempts = status == TCR_OK ? response->attempts : 0;
     if (status != TCR_OK)
         fprintf(stderr, "call: %s %s\n", tcr_status_name(status),
-                response.error_message ? response.error_message : "");
-    tcr_modify_instance_token_response_free(&response);
+                response->error_message ? response->error_message : "");
+    tcr_response_free(response);
     return attempts;
 }
 
@@ -158,8 +158,8 @@ static int headers_recorded(const tcr_prepared_request *p, const char *record) {
 
 static void test_prepared_request_sent_with_libcurl(void) {
     tcr_client *client = new_client();
-    tcr_modify_instance_token_request request = {0};
-    tcr_prepared_request prepared, failed_prepare;
+    tcr_modify_instance_token_request request = TCR_MODIFY_INSTANCE_TOKEN_REQUEST_INIT;
+    tcr_prepared_request *prepared = NULL, *failed_prepare = NULL;
     struct curl_slist *list = NULL;
     struct buffer reply = {{0}, 0};
     char line[2048], escaped[1024], *requests, *by_curl, *by_library;
@@ -176,33 +176,33 @@ static void test_prepared_request_sent_with_libcurl(void) {
 
     /* What the library itself sends, for comparison. */
     {
-        tcr_modify_instance_token_response response;
-        CHECK(tcr_modify_instance_token(client, &request, &response) == TCR_OK);
-        tcr_modify_instance_token_response_free(&response);
+        tcr_response *response = NULL;
+        CHECK(tcr_modify_instance_token(client, &request, NULL, &response) == TCR_OK);
+        tcr_response_free(response);
     }
 
-    CHECK(tcr_modify_instance_token_prepare(client, &request, &prepared) == TCR_OK);
-    CHECK(prepared.error_message == NULL);
-    CHECK(prepared.method != NULL && strcmp(prepared.method, "POST") == 0);
-    CHECK(prepared.url != NULL && contains(prepared.url, "http://127.0.0.1:"));
-    CHECK(prepared.header_count >= 8);
-    CHECK(prepared.body != NULL && prepared.body_len > 0);
-    CHECK(strcmp(prepared.headers[0].name, "Host") == 0);
-    CHECK(strcmp(prepared.headers[prepared.header_count - 1].name, "Authorization") == 0);
-    CHECK(contains(prepared.headers[prepared.header_count - 1].value, "TC3-HMAC-SHA256 Credential=AKIDCTEST/"));
+    CHECK(tcr_modify_instance_token_prepare(client, &request, NULL, &prepared) == TCR_OK);
+    CHECK(prepared->error_message == NULL);
+    CHECK(prepared->method != NULL && strcmp(prepared->method, "POST") == 0);
+    CHECK(prepared->url != NULL && contains(prepared->url, "http://127.0.0.1:"));
+    CHECK(prepared->header_count >= 8);
+    CHECK(prepared->body != NULL && prepared->body_len > 0);
+    CHECK(strcmp(prepared->headers[0].name, "Host") == 0);
+    CHECK(strcmp(prepared->headers[prepared->header_count - 1].name, "Authorization") == 0);
+    CHECK(contains(prepared->headers[prepared->header_count - 1].value, "TC3-HMAC-SHA256 Credential=AKIDCTEST/"));
 
     curl = curl_easy_init();
     CHECK(curl != NULL);
     if (curl != NULL) {
-        for (i = 0; i < prepared.header_count; i++) {
-            snprintf(line, sizeof line, "%s: %s", prepared.headers[i].name, prepared.headers[i].value);
+        for (i = 0; i < prepared->header_count; i++) {
+            snprintf(line, sizeof line, "%s: %s", prepared->headers[i].name, prepared->headers[i].value);
             list = curl_slist_append(list, line);
         }
         list = curl_slist_append(list, "Expect:"); /* no 100-continue */
-        curl_easy_setopt(curl, CURLOPT_URL, prepared.url);
-        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, prepared.method);
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, (const char *)prepared.body);
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)prepared.body_len);
+        curl_easy_setopt(curl, CURLOPT_URL, prepared->url);
+        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, prepared->method);
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, (const char *)prepared->body);
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)prepared->body_len);
         curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
         curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
         curl_easy_setopt(curl, CURLOPT_WRITEDATA, &reply);
@@ -220,7 +220,7 @@ static void test_prepared_request_sent_with_libcurl(void) {
     /* The last two requests: the library's call, then curl's. */
     requests = emulator_call(emulator_url, "GET", "/_emulator/requests");
     CHECK(requests != NULL);
-    json_escaped(prepared.body, prepared.body_len, escaped, sizeof escaped);
+    json_escaped(prepared->body, prepared->body_len, escaped, sizeof escaped);
     snprintf(line, sizeof line, "\"body\":\"%s\"", escaped);
     by_library = requests ? strstr(requests, line) : NULL;
     by_curl = by_library ? strstr(by_library + 1, line) : NULL;
@@ -229,32 +229,84 @@ static void test_prepared_request_sent_with_libcurl(void) {
         /* Records are {"body":..., "code":..., "header_list":..., "headers":...}
          * (keys sorted): the library's record ends where curl's begins. */
         char *library_record = strndup(by_library, (size_t)(by_curl - by_library));
-        CHECK(headers_recorded(&prepared, library_record));
-        CHECK(headers_recorded(&prepared, by_curl));
+        CHECK(headers_recorded(prepared, library_record));
+        CHECK(headers_recorded(prepared, by_curl));
         CHECK(contains(library_record, "\"code\":\"OK\"") && contains(by_curl, "\"code\":\"OK\""));
         free(library_record);
     }
     free(requests);
 
-    tcr_prepared_request_free(&prepared);
-    CHECK(prepared.headers == NULL && prepared.body == NULL && prepared.url == NULL);
-    tcr_prepared_request_free(&prepared); /* twice is safe */
+    tcr_prepared_request_free(prepared);
     tcr_prepared_request_free(NULL);
 
     /* Bad input: a specific message, nothing else set, nothing sent. */
     {
         long before = emulator_stat(emulator_url, "requests");
         request.modify_flag = 7;
-        CHECK(tcr_modify_instance_token_prepare(client, &request, &failed_prepare) == TCR_INVALID_ARGUMENT);
-        CHECK(contains(failed_prepare.error_message, "modify_flag"));
-        CHECK(failed_prepare.headers == NULL && failed_prepare.body == NULL);
-        tcr_prepared_request_free(&failed_prepare);
-        CHECK(tcr_modify_instance_token_prepare(NULL, &request, &failed_prepare) == TCR_INVALID_ARGUMENT);
-        CHECK(contains(failed_prepare.error_message, "client"));
-        tcr_prepared_request_free(&failed_prepare);
-        CHECK(tcr_modify_instance_token_prepare(client, &request, NULL) == TCR_INVALID_ARGUMENT);
+        CHECK(tcr_modify_instance_token_prepare(client, &request, NULL, &failed_prepare) == TCR_INVALID_ARGUMENT);
+        CHECK(contains(failed_prepare->error_message, "modify_flag"));
+        CHECK(failed_prepare->headers == NULL && failed_prepare->body == NULL);
+        tcr_prepared_request_free(failed_prepare);
+        CHECK(tcr_modify_instance_token_prepare(NULL, &request, NULL, &failed_prepare) == TCR_INVALID_ARGUMENT);
+        CHECK(contains(failed_prepare->error_message, "client"));
+        tcr_prepared_request_free(failed_prepare);
+        CHECK(tcr_modify_instance_token_prepare(client, &request, NULL, NULL) == TCR_INVALID_ARGUMENT);
         CHECK(emulator_stat(emulator_url, "requests") == before);
     }
+    tcr_client_free(client);
+}
+
+/* tcr_call_prepare: any action, signed for the caller to send; the
+ * emulator accepts it (sent with libcurl), and a cancelled token or bad
+ * parameters prepare nothing. */
+static void test_generic_prepare_sent_with_libcurl(void) {
+    tcr_client *client = new_client();
+    tcr_prepared_request *prepared = NULL;
+    tcr_cancel_token *cancel = tcr_cancel_token_new();
+    tcr_call_settings settings = TCR_CALL_SETTINGS_INIT;
+    struct curl_slist *list = NULL;
+    struct buffer reply = {{0}, 0};
+    char line[2048];
+    long http_status = 0, before;
+    size_t i;
+    CURL *curl = curl_easy_init();
+    const char *params = "{\"RegistryId\": \"" REGISTRY "\"}";
+    CHECK(client != NULL && curl != NULL);
+    if (client == NULL || curl == NULL) return;
+    CHECK(tcr_call_prepare(client, "DescribeInstanceToken", params, NULL, &prepared) == TCR_OK);
+    CHECK(prepared->body_len == strlen(params) && memcmp(prepared->body, params, prepared->body_len) == 0);
+    for (i = 0; i < prepared->header_count; i++) {
+        if (strcmp(prepared->headers[i].name, "X-TC-Action") == 0) CHECK(strcmp(prepared->headers[i].value, "DescribeInstanceToken") == 0);
+        snprintf(line, sizeof line, "%s: %s", prepared->headers[i].name, prepared->headers[i].value);
+        list = curl_slist_append(list, line);
+    }
+    list = curl_slist_append(list, "Expect:");
+    curl_easy_setopt(curl, CURLOPT_URL, prepared->url);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, (const char *)prepared->body);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)prepared->body_len);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &reply);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 5000L);
+    curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
+    CHECK(curl_easy_perform(curl) == CURLE_OK);
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &http_status);
+    CHECK(http_status == 200 && contains(reply.data, "\"TotalCount\"") && !contains(reply.data, "\"Error\""));
+    curl_slist_free_all(list);
+    curl_easy_cleanup(curl);
+    tcr_prepared_request_free(prepared);
+
+    before = emulator_stat(emulator_url, "requests");
+    tcr_cancel_token_cancel(cancel);
+    settings.cancel = cancel;
+    CHECK(tcr_call_prepare(client, "DescribeInstanceToken", params, &settings, &prepared) == TCR_CANCELLED);
+    CHECK(prepared->headers == NULL && contains(prepared->error_message, "cancelled"));
+    tcr_prepared_request_free(prepared);
+    CHECK(tcr_call_prepare(client, "DescribeInstanceToken", "[]", NULL, &prepared) == TCR_INVALID_ARGUMENT);
+    CHECK(contains(prepared->error_message, "params"));
+    tcr_prepared_request_free(prepared);
+    CHECK(emulator_stat(emulator_url, "requests") == before);
+    tcr_cancel_token_free(cancel);
     tcr_client_free(client);
 }
 
@@ -267,6 +319,7 @@ int main(void) {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     test_clock_skew();
     test_prepared_request_sent_with_libcurl();
+    test_generic_prepare_sent_with_libcurl();
     curl_global_cleanup();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

@@ -43,12 +43,12 @@ static void emulator_post(const char *path_and_query) {
 
 /* Options for a client of the emulator with the test key. */
 static tcr_client_options emulator_options(void) {
-    tcr_client_options options = {0};
+    tcr_client_options options = TCR_CLIENT_OPTIONS_INIT;
     options.secret_id = SECRET_ID;
     options.secret_key = SECRET_KEY;
     options.region = "ap-guangzhou";
     options.endpoint = emulator_url;
-    options.rate_limit = TCR_RATE_LIMIT_OFF; /* tests call in bursts */
+    options.disable_rate_limit = 1; /* tests call in bursts */
     options.max_attempts = 1;               /* faults must surface, not be retried */
     return options;
 }
@@ -79,8 +79,8 @@ static void test_version(void) {
 /* The three examples of the service document, with the state checked after each. */
 static void test_seed_examples(void) {
     tcr_client *client = new_client(SECRET_KEY, 0);
-    tcr_modify_instance_token_request request = {0};
-    tcr_modify_instance_token_response first, response;
+    tcr_modify_instance_token_request request = TCR_MODIFY_INSTANCE_TOKEN_REQUEST_INIT;
+    tcr_response *first = NULL, *response = NULL;
     char *state;
     CHECK(client != NULL);
     if (client == NULL) return;
@@ -89,20 +89,20 @@ static void test_seed_examples(void) {
 
     /* Example 2: disable. */
     request.enable = TCR_ENABLE_FALSE;
-    CHECK(tcr_modify_instance_token(client, &request, &first) == TCR_OK);
-    CHECK(first.request_id != NULL && strlen(first.request_id) == 36);
-    CHECK(first.error_code == NULL && first.error_message == NULL);
-    CHECK(first.http_status == 200 && first.attempts == 1);
+    CHECK(tcr_modify_instance_token(client, &request, NULL, &first) == TCR_OK);
+    CHECK(first->request_id != NULL && strlen(first->request_id) == 36);
+    CHECK(first->error_code == NULL && first->error_message == NULL);
+    CHECK(first->http_status == 200 && first->attempts == 1);
     state = emulator_get("/_emulator/state");
     CHECK(contains(state, "\"enabled\":false"));
     free(state);
 
     /* Example 1: enable. */
     request.enable = TCR_ENABLE_TRUE;
-    CHECK(tcr_modify_instance_token(client, &request, &response) == TCR_OK);
-    CHECK(response.request_id != NULL && first.request_id != NULL &&
-          strcmp(response.request_id, first.request_id) != 0);
-    tcr_modify_instance_token_response_free(&response);
+    CHECK(tcr_modify_instance_token(client, &request, NULL, &response) == TCR_OK);
+    CHECK(response->request_id != NULL && first->request_id != NULL &&
+          strcmp(response->request_id, first->request_id) != 0);
+    tcr_response_free(response);
     state = emulator_get("/_emulator/state");
     CHECK(contains(state, "\"enabled\":true"));
     free(state);
@@ -111,49 +111,50 @@ static void test_seed_examples(void) {
     request.enable = TCR_ENABLE_UNSET;
     request.desc = "aaa";
     request.modify_flag = 1;
-    CHECK(tcr_modify_instance_token(client, &request, &response) == TCR_OK);
-    tcr_modify_instance_token_response_free(&response);
+    CHECK(tcr_modify_instance_token(client, &request, NULL, &response) == TCR_OK);
+    tcr_response_free(response);
     state = emulator_get("/_emulator/state");
     CHECK(contains(state, "\"desc\":\"aaa\"") && contains(state, "\"enabled\":true"));
     free(state);
 
-    tcr_modify_instance_token_response_free(&first);
+    tcr_response_free(first);
     tcr_client_free(client);
 }
 
 static void test_api_error(void) {
     tcr_client *client = new_client("wrong-secret-key", 0);
-    tcr_modify_instance_token_request request = {0};
-    tcr_modify_instance_token_response response;
+    tcr_modify_instance_token_request request = TCR_MODIFY_INSTANCE_TOKEN_REQUEST_INIT;
+    tcr_response *response = NULL;
     CHECK(client != NULL);
     if (client == NULL) return;
     request.registry_id = REGISTRY;
     request.token_id = TOKEN;
     request.enable = TCR_ENABLE_TRUE;
-    CHECK(tcr_modify_instance_token(client, &request, &response) == TCR_API_ERROR);
-    CHECK(response.error_code != NULL && strcmp(response.error_code, "AuthFailure.SignatureFailure") == 0);
-    CHECK(response.request_id != NULL && strlen(response.request_id) == 36);
-    CHECK(response.error_message != NULL && strlen(response.error_message) > 0);
-    CHECK(response.http_status == 200);
-    tcr_modify_instance_token_response_free(&response);
-    CHECK(response.request_id == NULL && response.error_code == NULL && response.error_message == NULL);
-    tcr_modify_instance_token_response_free(&response); /* twice is safe */
+    CHECK(tcr_modify_instance_token(client, &request, NULL, &response) == TCR_API_ERROR);
+    CHECK(response->error_code != NULL && strcmp(response->error_code, "AuthFailure.SignatureFailure") == 0);
+    CHECK(response->request_id != NULL && strlen(response->request_id) == 36);
+    CHECK(response->error_message != NULL && strlen(response->error_message) > 0);
+    CHECK(response->http_status == 200);
+    tcr_response_free(response);
+    response = NULL;
+    tcr_response_free(response); /* NULL is fine: free, set NULL, free again */
     tcr_client_free(client);
 
     /* An unknown token is the service's ResourceNotFound. */
     client = new_client(SECRET_KEY, 0);
     request.token_id = "no-such-token";
-    CHECK(tcr_modify_instance_token(client, &request, &response) == TCR_API_ERROR);
-    CHECK(response.error_code != NULL && strcmp(response.error_code, "ResourceNotFound") == 0);
-    tcr_modify_instance_token_response_free(&response);
+    CHECK(tcr_modify_instance_token(client, &request, NULL, &response) == TCR_API_ERROR);
+    CHECK(response->error_code != NULL && strcmp(response->error_code, "ResourceNotFound") == 0);
+    tcr_response_free(response);
     tcr_client_free(client);
 }
 
 /* Each bad call returns TCR_INVALID_ARGUMENT, names the field, sends nothing. */
 static void test_bad_arguments(void) {
     tcr_client *client = new_client(SECRET_KEY, 0);
-    tcr_modify_instance_token_request good = {0}, request;
-    tcr_modify_instance_token_response response;
+    tcr_modify_instance_token_request good = TCR_MODIFY_INSTANCE_TOKEN_REQUEST_INIT, request;
+    tcr_call_settings settings = TCR_CALL_SETTINGS_INIT;
+    tcr_response *response = NULL;
     long before = emulator_requests();
     char not_utf8[] = {'t', 'c', 'r', '-', (char)0xff, 0};
     struct {
@@ -192,25 +193,49 @@ static void test_bad_arguments(void) {
         request.desc = cases[i].desc;
         request.enable = cases[i].enable;
         request.modify_flag = cases[i].modify_flag;
-        request.timeout_ms = cases[i].timeout_ms;
+        settings.timeout_ms = cases[i].timeout_ms;
         status = tcr_modify_instance_token(cases[i].null_client ? NULL : client,
-                                           cases[i].null_request ? NULL : &request, &response);
-        if (status != TCR_INVALID_ARGUMENT || !contains(response.error_message, cases[i].expected_field)) {
+                                           cases[i].null_request ? NULL : &request, &settings, &response);
+        if (status != TCR_INVALID_ARGUMENT || !contains(response->error_message, cases[i].expected_field)) {
             fprintf(stderr, "case %s: status %s, message %s\n", cases[i].name, tcr_status_name((int)status),
-                    response.error_message ? response.error_message : "(null)");
+                    response->error_message ? response->error_message : "(null)");
         }
         CHECK(status == TCR_INVALID_ARGUMENT);
-        CHECK(contains(response.error_message, cases[i].expected_field));
-        CHECK(response.request_id == NULL && response.http_status == 0 && response.attempts == 0);
-        tcr_modify_instance_token_response_free(&response);
+        CHECK(contains(response->error_message, cases[i].expected_field));
+        CHECK(response->request_id == NULL && response->http_status == 0 && response->attempts == 0);
+        tcr_response_free(response);
     }
-    CHECK(tcr_modify_instance_token(client, &good, NULL) == TCR_INVALID_ARGUMENT);
+    CHECK(tcr_modify_instance_token(client, &good, NULL, NULL) == TCR_INVALID_ARGUMENT);
+    /* struct_size: 0, too small, and a longer layout whose unknown tail is set. */
+    {
+        struct {
+            tcr_modify_instance_token_request known;
+            uint64_t newer_field;
+        } longer;
+        memset(&longer, 0, sizeof longer);
+        longer.known = good;
+        longer.known.enable = TCR_ENABLE_TRUE;
+        longer.known.struct_size = sizeof longer;
+        longer.newer_field = 1;
+        request = good;
+        request.enable = TCR_ENABLE_TRUE;
+        request.struct_size = 0;
+        CHECK(tcr_modify_instance_token(client, &request, NULL, &response) == TCR_INVALID_ARGUMENT);
+        CHECK(contains(response->error_message, "TCR_MODIFY_INSTANCE_TOKEN_REQUEST_INIT"));
+        tcr_response_free(response);
+        request.struct_size = 8;
+        CHECK(tcr_modify_instance_token(client, &request, NULL, &response) == TCR_INVALID_ARGUMENT);
+        tcr_response_free(response);
+        CHECK(tcr_modify_instance_token(client, &longer.known, NULL, &response) == TCR_INVALID_ARGUMENT);
+        CHECK(contains(response->error_message, "needs a newer libtcr"));
+        tcr_response_free(response);
+    }
     CHECK(before >= 0 && emulator_requests() == before);
     tcr_client_free(client);
 }
 
 static void test_bad_options(void) {
-    tcr_client_options base = {0}, options;
+    tcr_client_options base = TCR_CLIENT_OPTIONS_INIT, options;
     tcr_client *client = (tcr_client *)&base; /* must be overwritten with NULL */
     char *error = NULL;
     base.secret_id = SECRET_ID;
@@ -256,9 +281,9 @@ static void test_bad_options(void) {
 }
 
 static void test_transport_failures(void) {
-    tcr_modify_instance_token_request request = {0};
-    tcr_modify_instance_token_response response;
-    tcr_client_options options = {0};
+    tcr_modify_instance_token_request request = TCR_MODIFY_INSTANCE_TOKEN_REQUEST_INIT;
+    tcr_response *response = NULL;
+    tcr_client_options options = TCR_CLIENT_OPTIONS_INIT;
     tcr_client *client = NULL;
     char endpoint[64];
     const char *closed_port = getenv("TCR_CLOSED_PORT");
@@ -275,42 +300,44 @@ static void test_transport_failures(void) {
     options.timeout_ms = 2000;
     options.max_attempts = 1;
     CHECK(tcr_client_new(&options, &client, NULL) == TCR_OK);
-    CHECK(tcr_modify_instance_token(client, &request, &response) == TCR_NETWORK);
-    CHECK(response.error_message != NULL && response.http_status == 0 && response.request_id == NULL);
-    CHECK(response.attempts == 1);
-    tcr_modify_instance_token_response_free(&response);
+    CHECK(tcr_modify_instance_token(client, &request, NULL, &response) == TCR_NETWORK);
+    CHECK(response->error_message != NULL && response->http_status == 0 && response->request_id == NULL);
+    CHECK(response->attempts == 1);
+    tcr_response_free(response);
     tcr_client_free(client);
 
     client = new_client(SECRET_KEY, 300);
     /* A reply slower than the timeout. */
     emulator_post("/_emulator/fault?mode=delay&delay_ms=1500&count=1");
-    CHECK(tcr_modify_instance_token(client, &request, &response) == TCR_TIMEOUT);
-    tcr_modify_instance_token_response_free(&response);
+    CHECK(tcr_modify_instance_token(client, &request, NULL, &response) == TCR_TIMEOUT);
+    tcr_response_free(response);
     tcr_client_free(client);
 
     /* A per-call timeout shorter than the client's bounds the call. */
     client = new_client(SECRET_KEY, 10000);
     emulator_post("/_emulator/fault?mode=delay&delay_ms=1500&count=1");
-    request.timeout_ms = 300;
-    CHECK(tcr_modify_instance_token(client, &request, &response) == TCR_TIMEOUT);
-    CHECK(contains(response.error_message, "timeout"));
-    tcr_modify_instance_token_response_free(&response);
-    request.timeout_ms = 0;
+    {
+        tcr_call_settings settings = TCR_CALL_SETTINGS_INIT;
+        settings.timeout_ms = 300;
+        CHECK(tcr_modify_instance_token(client, &request, &settings, &response) == TCR_TIMEOUT);
+        CHECK(contains(response->error_message, "timeout"));
+        tcr_response_free(response);
+    }
 
     /* 5xx with an HTML body: a protocol error keeping the status and the body's start. */
     emulator_post("/_emulator/fault?mode=http5xx&status=502&count=1");
-    CHECK(tcr_modify_instance_token(client, &request, &response) == TCR_PROTOCOL);
-    CHECK(response.http_status == 502 && contains(response.error_message, "<html>"));
-    tcr_modify_instance_token_response_free(&response);
+    CHECK(tcr_modify_instance_token(client, &request, NULL, &response) == TCR_PROTOCOL);
+    CHECK(response->http_status == 502 && contains(response->error_message, "<html>"));
+    tcr_response_free(response);
     /* 200 with a body that is not JSON. */
     emulator_post("/_emulator/fault?mode=garbage&count=1");
-    CHECK(tcr_modify_instance_token(client, &request, &response) == TCR_PROTOCOL);
-    CHECK(response.http_status == 200 && contains(response.error_message, "not json"));
-    tcr_modify_instance_token_response_free(&response);
+    CHECK(tcr_modify_instance_token(client, &request, NULL, &response) == TCR_PROTOCOL);
+    CHECK(response->http_status == 200 && contains(response->error_message, "not json"));
+    tcr_response_free(response);
     /* The client works at once afterwards: the timed-out connection, whose
      * late reply the emulator is still about to write, is never reused. */
-    CHECK(tcr_modify_instance_token(client, &request, &response) == TCR_OK);
-    tcr_modify_instance_token_response_free(&response);
+    CHECK(tcr_modify_instance_token(client, &request, NULL, &response) == TCR_OK);
+    tcr_response_free(response);
     tcr_client_free(client);
 }
 
@@ -319,16 +346,16 @@ static void test_transport_failures(void) {
 
 static void *worker(void *arg) {
     tcr_client *client = arg;
-    tcr_modify_instance_token_request request = {0};
-    tcr_modify_instance_token_response response;
+    tcr_modify_instance_token_request request = TCR_MODIFY_INSTANCE_TOKEN_REQUEST_INIT;
+    tcr_response *response = NULL;
     long ok = 0;
     int i;
     request.registry_id = REGISTRY;
     request.token_id = TOKEN;
     for (i = 0; i < CALLS_PER_THREAD; i++) {
         request.enable = (i % 2) ? TCR_ENABLE_TRUE : TCR_ENABLE_FALSE;
-        if (tcr_modify_instance_token(client, &request, &response) == TCR_OK) ok++;
-        tcr_modify_instance_token_response_free(&response);
+        if (tcr_modify_instance_token(client, &request, NULL, &response) == TCR_OK) ok++;
+        tcr_response_free(response);
     }
     return (void *)ok;
 }
@@ -378,8 +405,8 @@ static double seconds_since(const struct timespec *start) {
 /* Retries, the log callback, environment credentials and the rate limiter. */
 static void test_resilience_options(void) {
     tcr_client_options options = emulator_options();
-    tcr_modify_instance_token_request request = {0};
-    tcr_modify_instance_token_response response;
+    tcr_modify_instance_token_request request = TCR_MODIFY_INSTANCE_TOKEN_REQUEST_INIT;
+    tcr_response *response = NULL;
     tcr_client *client = NULL;
     struct timespec start;
     int i;
@@ -392,9 +419,9 @@ static void test_resilience_options(void) {
     options.log_user_data = &log_lines;
     CHECK(tcr_client_new(&options, &client, NULL) == TCR_OK);
     emulator_post("/_emulator/fault?mode=drop&count=2");
-    CHECK(tcr_modify_instance_token(client, &request, &response) == TCR_OK);
-    CHECK(response.attempts == 3);
-    tcr_modify_instance_token_response_free(&response);
+    CHECK(tcr_modify_instance_token(client, &request, NULL, &response) == TCR_OK);
+    CHECK(response->attempts == 3);
+    tcr_response_free(response);
     tcr_client_free(client);
     {
         int attempt_lines = 0;
@@ -409,18 +436,18 @@ static void test_resilience_options(void) {
     CHECK(!contains(log_text, SECRET_KEY) && !contains(log_text, "Signature="));
 
     /* No explicit credentials: the environment is the next source. */
-    options = (tcr_client_options){0};
+    options = (tcr_client_options)TCR_CLIENT_OPTIONS_INIT;
     options.region = "ap-guangzhou";
     options.endpoint = emulator_url;
-    options.rate_limit = TCR_RATE_LIMIT_OFF;
+    options.disable_rate_limit = 1;
     options.disable_metadata = 1;
     setenv("TENCENTCLOUD_SECRET_ID", SECRET_ID, 1);
     setenv("TENCENTCLOUD_SECRET_KEY", SECRET_KEY, 1);
     CHECK(tcr_client_new(&options, &client, NULL) == TCR_OK);
     unsetenv("TENCENTCLOUD_SECRET_ID");
     unsetenv("TENCENTCLOUD_SECRET_KEY");
-    CHECK(tcr_modify_instance_token(client, &request, &response) == TCR_OK);
-    tcr_modify_instance_token_response_free(&response);
+    CHECK(tcr_modify_instance_token(client, &request, NULL, &response) == TCR_OK);
+    tcr_response_free(response);
     tcr_client_free(client);
 
     /* A half-set environment is an error, not a skip. */
@@ -436,13 +463,14 @@ static void test_resilience_options(void) {
     /* The client-side limiter: 5/s with a burst of 1 spaces 4 calls >= 0.6 s apart in all. */
     options.secret_id = SECRET_ID;
     options.secret_key = SECRET_KEY;
+    options.disable_rate_limit = 0;
     options.rate_limit = 5.0;
     options.rate_burst = 1;
     CHECK(tcr_client_new(&options, &client, NULL) == TCR_OK);
     clock_gettime(CLOCK_MONOTONIC, &start);
     for (i = 0; i < 4; i++) {
-        CHECK(tcr_modify_instance_token(client, &request, &response) == TCR_OK);
-        tcr_modify_instance_token_response_free(&response);
+        CHECK(tcr_modify_instance_token(client, &request, NULL, &response) == TCR_OK);
+        tcr_response_free(response);
     }
     CHECK(seconds_since(&start) >= 0.55);
     tcr_client_free(client);
@@ -453,7 +481,12 @@ static void test_resilience_options(void) {
         options.rate_limit = -5.0;
         CHECK(tcr_client_new(&options, &client, &error) == TCR_INVALID_ARGUMENT && contains(error, "rate_limit"));
         tcr_string_free(error);
+        options.rate_limit = 5.0;
+        options.disable_rate_limit = 1; /* a rate and "off" at once */
+        CHECK(tcr_client_new(&options, &client, &error) == TCR_INVALID_ARGUMENT && contains(error, "rate_limit"));
+        tcr_string_free(error);
         options.rate_limit = 0;
+        options.disable_rate_limit = 0;
         options.max_attempts = 11;
         CHECK(tcr_client_new(&options, &client, &error) == TCR_INVALID_ARGUMENT && contains(error, "max_attempts"));
         tcr_string_free(error);
@@ -474,8 +507,8 @@ static void test_resilience_options(void) {
  * the reply to their own request. */
 static void test_idle_connections(void) {
     static const char *const faults[] = {"idle-close", "idle-reset", "stray-reply", "idle-408"};
-    tcr_modify_instance_token_request request = {0};
-    tcr_modify_instance_token_response response;
+    tcr_modify_instance_token_request request = TCR_MODIFY_INSTANCE_TOKEN_REQUEST_INIT;
+    tcr_response *response = NULL;
     tcr_client *client = new_client(SECRET_KEY, 5000);
     struct timespec pause = {0, 100000000L};
     size_t f;
@@ -492,16 +525,16 @@ static void test_idle_connections(void) {
             tcr_status status;
             char *state;
             request.enable = i % 2 == 0 ? TCR_ENABLE_FALSE : TCR_ENABLE_TRUE;
-            status = tcr_modify_instance_token(client, &request, &response);
+            status = tcr_modify_instance_token(client, &request, NULL, &response);
             state = emulator_get("/_emulator/state");
-            if (status == TCR_OK && response.attempts == 1 && !contains(response.request_id, "stray") &&
+            if (status == TCR_OK && response->attempts == 1 && !contains(response->request_id, "stray") &&
                 contains(state, i % 2 == 0 ? "\"enabled\":false" : "\"enabled\":true"))
                 good++;
             else
                 fprintf(stderr, "%s, call %d: %s %s\n", faults[f], i, tcr_status_name(status),
-                        response.error_message ? response.error_message : "");
+                        response->error_message ? response->error_message : "");
             free(state);
-            tcr_modify_instance_token_response_free(&response);
+            tcr_response_free(response);
             nanosleep(&pause, NULL);
         }
         emulator_post("/_emulator/fault?mode=none");
@@ -516,8 +549,8 @@ static void test_idle_connections(void) {
 static void test_echoed_secrets(void) {
     const char *token = "ctest-session-token-value";
     tcr_client_options options = emulator_options();
-    tcr_modify_instance_token_request request = {0};
-    tcr_modify_instance_token_response response;
+    tcr_modify_instance_token_request request = TCR_MODIFY_INSTANCE_TOKEN_REQUEST_INIT;
+    tcr_response *response = NULL;
     tcr_client *client = NULL;
     const char *at;
     int hex_run = 0, longest = 0;
@@ -531,11 +564,11 @@ static void test_echoed_secrets(void) {
     log_lines = 0;
     CHECK(tcr_client_new(&options, &client, NULL) == TCR_OK);
     emulator_post("/_emulator/fault?mode=echo-headers&count=1");
-    CHECK(tcr_modify_instance_token(client, &request, &response) == TCR_PROTOCOL);
-    CHECK(response.http_status == 502);
-    CHECK(contains(response.error_message, "Signature=[redacted]"));
-    CHECK(contains(response.error_message, "x-tc-token: [redacted]"));
-    CHECK(!contains(response.error_message, token) && !contains(log_text, token));
+    CHECK(tcr_modify_instance_token(client, &request, NULL, &response) == TCR_PROTOCOL);
+    CHECK(response->http_status == 502);
+    CHECK(contains(response->error_message, "Signature=[redacted]"));
+    CHECK(contains(response->error_message, "x-tc-token: [redacted]"));
+    CHECK(!contains(response->error_message, token) && !contains(log_text, token));
     CHECK(contains(log_text, "status=TCR_PROTOCOL") && contains(log_text, "Signature=[redacted]"));
     /* No run of 64 hex digits (a signature) anywhere. */
     for (at = log_text; *at; at++) {
@@ -543,15 +576,16 @@ static void test_echoed_secrets(void) {
         if (hex_run > longest) longest = hex_run;
     }
     CHECK(longest < 64);
-    tcr_modify_instance_token_response_free(&response);
+    tcr_response_free(response);
     tcr_client_free(client);
 }
 
 /* tcr_call: checks before sending, the reply as JSON, errors, cancel. */
 static void test_generic_call(void) {
     tcr_client *client = new_client(SECRET_KEY, 5000);
-    tcr_call_response out;
+    tcr_response *out = NULL;
     tcr_cancel_token *cancel = tcr_cancel_token_new();
+    tcr_call_settings settings = TCR_CALL_SETTINGS_INIT;
     long before = emulator_requests();
     static const struct {
         const char *action, *params, *field;
@@ -565,30 +599,29 @@ static void test_generic_call(void) {
     };
     size_t i;
     for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        CHECK(tcr_call(client, bad[i].action, bad[i].params, &out) == TCR_INVALID_ARGUMENT);
-        CHECK(contains(out.error_message, bad[i].field) && out.response_json == NULL && out.attempts == 0);
-        tcr_call_response_free(&out);
+        CHECK(tcr_call(client, bad[i].action, bad[i].params, NULL, &out) == TCR_INVALID_ARGUMENT);
+        CHECK(contains(out->error_message, bad[i].field) && out->response_json == NULL && out->attempts == 0);
+        tcr_response_free(out);
     }
-    CHECK(tcr_call(client, "DescribeInstanceToken", "{}", NULL) == TCR_INVALID_ARGUMENT);
+    CHECK(tcr_call(client, "DescribeInstanceToken", "{}", NULL, NULL) == TCR_INVALID_ARGUMENT);
     tcr_cancel_token_cancel(cancel);
-    CHECK(tcr_call_with_cancel(client, "DescribeInstanceToken", "{}", 0, cancel, &out) == TCR_CANCELLED);
-    tcr_call_response_free(&out);
+    settings.cancel = cancel;
+    CHECK(tcr_call(client, "DescribeInstanceToken", "{}", &settings, &out) == TCR_CANCELLED);
+    tcr_response_free(out);
     CHECK(emulator_requests() == before); /* nothing was sent */
 
-    CHECK(tcr_call(client, "DescribeInstanceToken", "{\"RegistryId\": \"" REGISTRY "\"}", &out) == TCR_OK);
-    CHECK(contains(out.response_json, "\"TotalCount\":") && contains(out.response_json, TOKEN));
-    CHECK(out.request_id != NULL && contains(out.response_json, out.request_id));
-    CHECK(out.http_status == 200 && out.attempts == 1 && out.error_message == NULL);
-    tcr_call_response_free(&out);
-    tcr_call_response_free(&out); /* twice is safe */
-    CHECK(out.response_json == NULL && out.request_id == NULL);
+    CHECK(tcr_call(client, "DescribeInstanceToken", "{\"RegistryId\": \"" REGISTRY "\"}", NULL, &out) == TCR_OK);
+    CHECK(contains(out->response_json, "\"TotalCount\":") && contains(out->response_json, TOKEN));
+    CHECK(out->request_id != NULL && contains(out->response_json, out->request_id));
+    CHECK(out->http_status == 200 && out->attempts == 1 && out->error_message == NULL);
+    tcr_response_free(out);
 
     CHECK(tcr_call(client, "DeleteInstanceToken", "{\"RegistryId\": \"" REGISTRY "\", \"TokenId\": \"nope\"}",
-                   &out) == TCR_API_ERROR);
-    CHECK(out.error_code != NULL && strcmp(out.error_code, "ResourceNotFound") == 0);
-    CHECK(out.request_id != NULL && out.response_json == NULL && contains(out.error_message, "nope"));
-    tcr_call_response_free(&out);
-    tcr_call_response_free(NULL);
+                   NULL, &out) == TCR_API_ERROR);
+    CHECK(out->error_code != NULL && strcmp(out->error_code, "ResourceNotFound") == 0);
+    CHECK(out->request_id != NULL && out->response_json == NULL && contains(out->error_message, "nope"));
+    tcr_response_free(out);
+    tcr_response_free(NULL);
 
     /* Parameters past TCR_MAX_STRING_LEN but within 1 MiB are sent (the
      * service then names the parameter it does not know); past 1 MiB they
@@ -607,15 +640,15 @@ static void test_generic_call(void) {
             memcpy(params, "{\"Padding\": \"", 13);
             memcpy(params + sizes[k] - 2, "\"}", 2);
             params[sizes[k]] = '\0';
-            status = tcr_call(client, "DescribeInstanceToken", params, &out);
+            status = tcr_call(client, "DescribeInstanceToken", params, NULL, &out);
             if (k == 0) {
-                CHECK(status == TCR_API_ERROR && out.error_code != NULL && strcmp(out.error_code, "UnknownParameter") == 0);
+                CHECK(status == TCR_API_ERROR && out->error_code != NULL && strcmp(out->error_code, "UnknownParameter") == 0);
                 CHECK(emulator_requests() == sent_before + 1);
             } else {
-                CHECK(status == TCR_INVALID_ARGUMENT && contains(out.error_message, "params"));
+                CHECK(status == TCR_INVALID_ARGUMENT && contains(out->error_message, "params"));
                 CHECK(emulator_requests() == sent_before);
             }
-            tcr_call_response_free(&out);
+            tcr_response_free(out);
             free(params);
         }
     }
@@ -623,13 +656,99 @@ static void test_generic_call(void) {
     tcr_client_free(client);
 }
 
-static void test_free_functions_accept_null(void) {
-    tcr_modify_instance_token_response zeroed = {0};
+/* A program built against a newer header passes longer structs: with their
+ * unknown tail zero they work, call included; with it set they are refused
+ * with a message saying a newer libtcr is needed, and nothing is sent. */
+static void test_longer_layouts(void) {
+    struct {
+        tcr_client_options known;
+        uint64_t newer_option;
+    } options;
+    struct {
+        tcr_modify_instance_token_request known;
+        uint64_t newer_field;
+    } request;
+    struct {
+        tcr_call_settings known;
+        uint64_t newer_setting;
+    } settings;
+    tcr_client *client = NULL;
+    tcr_response *response = NULL;
+    char *error = NULL;
+    long before;
+    memset(&options, 0, sizeof options);
+    memset(&request, 0, sizeof request);
+    memset(&settings, 0, sizeof settings);
+    options.known = emulator_options();
+    options.known.struct_size = sizeof options;
+    request.known.struct_size = sizeof request;
+    request.known.registry_id = REGISTRY;
+    request.known.token_id = TOKEN;
+    request.known.enable = TCR_ENABLE_FALSE;
+    settings.known.struct_size = sizeof settings;
+    settings.known.timeout_ms = 5000;
+    CHECK(tcr_client_new(&options.known, &client, &error) == TCR_OK);
+    tcr_string_free(error);
+    if (client == NULL) return;
+    before = emulator_requests();
+    CHECK(tcr_modify_instance_token(client, &request.known, &settings.known, &response) == TCR_OK);
+    CHECK(response->request_id != NULL && emulator_requests() == before + 1);
+    tcr_response_free(response);
+    CHECK(tcr_call(client, "DescribeInstanceToken", "{\"RegistryId\": \"" REGISTRY "\"}", &settings.known, &response) ==
+          TCR_OK);
+    CHECK(contains(response->response_json, "\"Enabled\":false"));
+    tcr_response_free(response);
+
+    before = emulator_requests();
+    request.newer_field = 1;
+    CHECK(tcr_modify_instance_token(client, &request.known, &settings.known, &response) == TCR_INVALID_ARGUMENT);
+    CHECK(contains(response->error_message, "needs a newer libtcr") && contains(response->error_message, "request"));
+    tcr_response_free(response);
+    request.newer_field = 0;
+    settings.newer_setting = 1;
+    CHECK(tcr_modify_instance_token(client, &request.known, &settings.known, &response) == TCR_INVALID_ARGUMENT);
+    CHECK(contains(response->error_message, "needs a newer libtcr") && contains(response->error_message, "settings"));
+    tcr_response_free(response);
+    CHECK(emulator_requests() == before);
+    tcr_client_free(client);
+    options.newer_option = 1;
+    client = NULL;
+    CHECK(tcr_client_new(&options.known, &client, &error) == TCR_INVALID_ARGUMENT && client == NULL);
+    CHECK(contains(error, "needs a newer libtcr") && contains(error, "options"));
+    tcr_string_free(error);
+}
+
+/* Outputs: freed in any order, NULL accepted; a NULL client is refused by
+ * every call, with a response saying so (and nothing sent). */
+static void test_outputs_and_null_handles(void) {
+    tcr_client *client = new_client(SECRET_KEY, 0);
+    tcr_modify_instance_token_request request = TCR_MODIFY_INSTANCE_TOKEN_REQUEST_INIT;
+    tcr_response *a = NULL, *b = NULL, *c = NULL;
+    tcr_prepared_request *p = NULL, *q = NULL;
+    long before = emulator_requests();
     tcr_client_free(NULL);
     tcr_string_free(NULL);
-    tcr_modify_instance_token_response_free(NULL);
-    tcr_modify_instance_token_response_free(&zeroed);
-    CHECK(zeroed.request_id == NULL);
+    tcr_response_free(NULL);
+    tcr_prepared_request_free(NULL);
+    tcr_cancel_token_free(NULL);
+    request.registry_id = REGISTRY;
+    request.token_id = TOKEN;
+    request.enable = TCR_ENABLE_TRUE;
+    CHECK(tcr_modify_instance_token(NULL, &request, NULL, &a) == TCR_INVALID_ARGUMENT && contains(a->error_message, "client"));
+    CHECK(tcr_call(NULL, "DescribeInstanceToken", "{}", NULL, &b) == TCR_INVALID_ARGUMENT && contains(b->error_message, "client"));
+    CHECK(tcr_modify_instance_token_prepare(NULL, &request, NULL, &p) == TCR_INVALID_ARGUMENT && contains(p->error_message, "client"));
+    CHECK(tcr_call_prepare(NULL, "DescribeInstanceToken", "{}", NULL, &q) == TCR_INVALID_ARGUMENT && contains(q->error_message, "client"));
+    CHECK(tcr_modify_instance_token(client, NULL, NULL, &c) == TCR_INVALID_ARGUMENT && contains(c->error_message, "request"));
+    CHECK(a->struct_size >= sizeof(tcr_response) && TCR_HAS_FIELD(a, tcr_response, response_json));
+    CHECK(p->struct_size >= sizeof(tcr_prepared_request) && p->headers == NULL && p->header_count == 0);
+    CHECK(emulator_requests() == before);
+    /* Freed in another order than made, interleaved with the client's own free. */
+    tcr_prepared_request_free(q);
+    tcr_response_free(c);
+    tcr_client_free(client);
+    tcr_response_free(a);
+    tcr_prepared_request_free(p);
+    tcr_response_free(b);
 }
 
 int main(void) {
@@ -640,7 +759,8 @@ int main(void) {
     }
 
     test_version();
-    test_free_functions_accept_null();
+    test_outputs_and_null_handles();
+    test_longer_layouts();
     test_seed_examples();
     test_api_error();
     test_bad_arguments();

@@ -24,7 +24,7 @@ module example.com/app
 
 go 1.22
 
-require github.com/tcr-ffi/tcr/bindings/go v0.1.0
+require github.com/tcr-ffi/tcr/bindings/go v0.2.0
 
 replace github.com/tcr-ffi/tcr/bindings/go => ../tcrgo
 MOD
@@ -61,7 +61,7 @@ export GOPROXY=off GOFLAGS=-mod=mod
 go build -o app . ; check "go build against the copied module, no proxy" $?
 ! ldd ./app | grep -q libtcr; check "the program needs no libtcr.so" $?
 out=$(./app); check "the program calls the emulator" $?
-echo "$out" | grep -Eq '^0\.1\.[0-9]+ [0-9a-f-]{36}$'; check "it prints the library version and a RequestId" $?
+echo "$out" | grep -Eq '^0\.2\.[0-9]+ [0-9a-f-]{36}$'; check "it prints the library version and a RequestId" $?
 
 # Vendored, as many companies build: go mod vendor copies only the
 # directories of imported packages, so the header and the library must come
@@ -91,8 +91,8 @@ rm -f copy.go
 # tcr_system: an installed libtcr, found through pkg-config.
 make -s -C "$root" install PREFIX="$work/prefix" >/dev/null; check "make install for tcr_system" $?
 PKG_CONFIG_PATH=$work/prefix/lib/pkgconfig go build -tags tcr_system -o app_system . ; check "go build -tags tcr_system" $?
-LD_LIBRARY_PATH=$work/prefix/lib ldd ./app_system | grep -q "libtcr.so.0.1 => $work/prefix/lib/"
-check "the tcr_system program uses the installed libtcr.so.0.1" $?
+LD_LIBRARY_PATH=$work/prefix/lib ldd ./app_system | grep -q "libtcr.so.0.2 => $work/prefix/lib/"
+check "the tcr_system program uses the installed libtcr.so.0.2" $?
 LD_LIBRARY_PATH=$work/prefix/lib ./app_system >/dev/null; check "the tcr_system program calls the emulator" $?
 
 echo "$passed passed, $failed failed"

@@ -64,7 +64,7 @@ mv "$work/stage$prefix" "$work/moved"
 p=$work/moved
 cmake -S . -B build -DCMAKE_PREFIX_PATH="$p" >cmake.log 2>&1; status=$?
 [ $status -eq 0 ] || cat cmake.log >&2
-check "cmake finds tcr 0.1 (CONFIG) in a moved prefix" $status
+check "cmake finds tcr 0.2 (CONFIG) in a moved prefix" $status
 cmake --build build >>cmake.log 2>&1; status=$?
 [ $status -eq 0 ] || tail -n 30 cmake.log >&2
 check "cmake builds against tcr::tcr and tcr::tcr_static" $status
@@ -73,10 +73,10 @@ readelf -d build/tool_shared | grep -q "NEEDED.*\[$soname\]"; check "tcr::tcr li
 calls build/tool_shared >/dev/null; check "the tcr::tcr build calls the emulator" $?
 calls build/tool_static >/dev/null; check "the tcr::tcr_static build calls the emulator" $?
 # 0.x: another minor version is another ABI, older or newer.
-for wanted in 0.0 0.2; do
+for wanted in 0.1 0.3; do
   mkdir -p "want-$wanted"
   cp modify_instance_token.c "want-$wanted/"
-  sed "s/find_package(tcr 0.1 /find_package(tcr $wanted /" CMakeLists.txt > "want-$wanted/CMakeLists.txt"
+  sed "s/find_package(tcr 0.2 /find_package(tcr $wanted /" CMakeLists.txt > "want-$wanted/CMakeLists.txt"
   ! cmake -S "want-$wanted" -B "build-$wanted" -DCMAKE_PREFIX_PATH="$p" >/dev/null 2>&1
   check "find_package(tcr $wanted) is refused by $version" $?
 done

@@ -95,9 +95,9 @@ def test_the_package_wants_the_version_of_the_header_and_of_its_own_metadata():
 
 
 def test_a_library_of_another_minor_version_is_refused_naming_both_and_its_path(tmp_path):
-    # A stand-in libtcr whose tcr_version says 0.2.0.
+    # A stand-in libtcr whose tcr_version says 0.3.0.
     source = tmp_path / "fake.c"
-    source.write_text('const char *tcr_version(void) { return "0.2.0"; }\n')
+    source.write_text('const char *tcr_version(void) { return "0.3.0"; }\n')
     fake = tmp_path / "libtcr.so"
     subprocess.run(["cc", "-shared", "-fPIC", "-o", str(fake), str(source)], check=True)
     env = dict(os.environ, TCR_LIBRARY=str(fake))
@@ -105,4 +105,4 @@ def test_a_library_of_another_minor_version_is_refused_naming_both_and_its_path(
                             cwd=str(tmp_path))
     assert result.returncode != 0
     assert "LibraryVersionError" in result.stderr
-    assert "libtcr 0.2.0" in result.stderr and "0.1.x" in result.stderr and str(fake) in result.stderr
+    assert "libtcr 0.3.0" in result.stderr and "0.2.x" in result.stderr and str(fake) in result.stderr

@@ -26,7 +26,7 @@ from .errors import (
 )
 from . import _ffi as _ffi_module
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 if TYPE_CHECKING:

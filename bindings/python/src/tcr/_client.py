@@ -189,19 +189,20 @@ def _count(name: str, value: Optional[int]) -> int:
     return min(value, _UINT32_MAX)  # above the C range libtcr rejects it with its own message
 
 
-def _rate(value: Union[int, float, None]) -> float:
-    """None: the default (20/s, C's 0); 0: off; otherwise requests per second."""
+def _rate(value: Union[int, float, None]) -> "tuple[float, int]":
+    """C's rate_limit and disable_rate_limit: None is the default (20/s, C's
+    0), 0 turns the limiter off, anything else is requests per second."""
     if value is None:
-        return 0.0
+        return 0.0, 0
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"rate_limit must be a number or None, not {type(value).__name__}")
     if value == 0:
-        return _ffi.TCR_RATE_LIMIT_OFF
+        return 0.0, 1
     if not value > 0:  # negative or NaN
         raise InvalidArgumentError(f"invalid argument rate_limit: must be 0 (off) or positive, got {value}")
     if value > sys.float_info.max:  # inf, or an int no float can hold
         raise InvalidArgumentError(f"invalid argument rate_limit: must be a finite number, got {value}")
-    return float(value)
+    return float(value), 0
 
 
 def _path(name: str, value: "Union[str, os.PathLike[str], None]") -> Optional[bytes]:
@@ -231,8 +232,18 @@ def _milliseconds(name: str, seconds: Union[int, float, None]) -> int:
     return math.ceil(seconds * 1000)
 
 
+def _settings(timeout: Union[int, float, None], cancel: "Optional[CancelToken]") -> "Optional[_ffi.CallSettings]":
+    """A call's C settings, or None (NULL: the client's defaults)."""
+    if cancel is not None and not isinstance(cancel, CancelToken):
+        raise TypeError(f"cancel must be a tcr.CancelToken or None, not {type(cancel).__name__}")
+    timeout_ms = _milliseconds("timeout", timeout)
+    if timeout_ms == 0 and cancel is None:
+        return None
+    return _ffi.sized(_ffi.CallSettings, timeout_ms=timeout_ms, cancel=cancel._handle if cancel is not None else None)
+
+
 def _request(registry_id: str, token_id: str, enable: Optional[bool], desc: Optional[str],
-             modify_flag: Optional[int], timeout: Union[int, float, None]) -> _ffi.Request:
+             modify_flag: Optional[int]) -> _ffi.Request:
     """The C form of a call's arguments, their Python types checked."""
     if enable is not None and not isinstance(enable, bool):
         raise TypeError(f"enable must be a bool or None, not {type(enable).__name__}")
@@ -242,13 +253,13 @@ def _request(registry_id: str, token_id: str, enable: Optional[bool], desc: Opti
         # 0 means "not set" in C, so it cannot be passed through.
         if modify_flag == 0 or not _INT32_MIN <= modify_flag <= _INT32_MAX:
             raise InvalidArgumentError(f"invalid argument modify_flag: must be 1 or 2, got {modify_flag}")
-    return _ffi.Request(
+    return _ffi.sized(
+        _ffi.Request,
         registry_id=_text("registry_id", registry_id, required=True),
         token_id=_text("token_id", token_id, required=True),
         enable=_ffi.TCR_ENABLE_UNSET if enable is None else (_ffi.TCR_ENABLE_TRUE if enable else _ffi.TCR_ENABLE_FALSE),
         desc=_text("desc", desc),
         modify_flag=modify_flag or 0,
-        timeout_ms=_milliseconds("timeout", timeout),
     )
 
 
@@ -319,7 +330,9 @@ class Client(_OwnsHandle):
                 lambda _data, level, line: sink.log(_LEVELS.get(level, _DEBUG), "%s", line.decode("utf-8", "replace")))
         else:
             self._log_callback = _ffi.LogCallback()
-        options = _ffi.ClientOptions(
+        rate, rate_off = _rate(rate_limit)
+        options = _ffi.sized(
+            _ffi.ClientOptions,
             secret_id=_text("secret_id", secret_id),
             secret_key=_text("secret_key", secret_key),
             session_token=_text("session_token", session_token),
@@ -329,7 +342,8 @@ class Client(_OwnsHandle):
             timeout_ms=_milliseconds("timeout", timeout),
             connect_timeout_ms=_milliseconds("connect_timeout", connect_timeout),
             max_attempts=_count("max_attempts", max_attempts),
-            rate_limit=_rate(rate_limit),
+            rate_limit=rate,
+            disable_rate_limit=rate_off,
             rate_burst=_count("rate_burst", rate_burst),
             profile=_text("profile", profile),
             credentials_file=_path("credentials_file", credentials_file),
@@ -366,29 +380,25 @@ class Client(_OwnsHandle):
         call is safe: it sets a state. Raises a :class:`TcrError` subclass
         on failure.
         """
-        if cancel is not None and not isinstance(cancel, CancelToken):
-            raise TypeError(f"cancel must be a tcr.CancelToken or None, not {type(cancel).__name__}")
-        request = _request(registry_id, token_id, enable, desc, modify_flag, timeout)
-        response = _ffi.Response()
+        request = _request(registry_id, token_id, enable, desc, modify_flag)
+        settings = _settings(timeout, cancel)
+        response = _ffi.ResponsePointer()
         handle = self._enter()
         try:
-            if cancel is None:
-                status = _ffi.lib.tcr_modify_instance_token(handle, ctypes.byref(request), ctypes.byref(response))
-            else:
-                status = _ffi.lib.tcr_modify_instance_token_with_cancel(handle, ctypes.byref(request),
-                                                                        cancel._handle, ctypes.byref(response))
+            status = _ffi.lib.tcr_modify_instance_token(handle, ctypes.byref(request), settings,
+                                                        ctypes.byref(response))
         finally:
             self._leave()
         try:
-            request_id = _ffi.take_string(response.request_id)
+            out = response.contents
+            request_id = _ffi.take_string(out.request_id)
             if status == _ffi.TCR_OK:
-                return ModifyInstanceTokenResult(request_id=request_id or "", http_status=response.http_status,
-                                                 attempts=response.attempts)
-            raise error_for(status, _ffi.take_string(response.error_message),
-                            code=_ffi.take_string(response.error_code), request_id=request_id,
-                            http_status=response.http_status)
+                return ModifyInstanceTokenResult(request_id=request_id or "", http_status=out.http_status,
+                                                 attempts=out.attempts)
+            raise error_for(status, _ffi.take_string(out.error_message), code=_ffi.take_string(out.error_code),
+                            request_id=request_id, http_status=out.http_status)
         finally:
-            _ffi.lib.tcr_modify_instance_token_response_free(ctypes.byref(response))
+            _ffi.lib.tcr_response_free(response)
 
     def call(self, action: str, params: Optional[Dict[str, Any]] = None, *,
              timeout: Union[int, float, None] = None, cancel: Optional[CancelToken] = None) -> Dict[str, Any]:
@@ -409,8 +419,7 @@ class Client(_OwnsHandle):
             params = {}
         if not isinstance(params, dict):
             raise TypeError(f"params must be a dict, not {type(params).__name__}")
-        if cancel is not None and not isinstance(cancel, CancelToken):
-            raise TypeError(f"cancel must be a tcr.CancelToken or None, not {type(cancel).__name__}")
+        settings = _settings(timeout, cancel)
         import json  # here, not at import: most programs never make a generic call
 
         try:
@@ -419,24 +428,21 @@ class Client(_OwnsHandle):
             raise InvalidArgumentError(f"invalid argument params: {error}") from None
         encoded_action = _text("action", action, required=True)
         encoded_params = _text("params", text, required=True)
-        timeout_ms = _milliseconds("timeout", timeout)
-        response = _ffi.CallResponse()
+        response = _ffi.ResponsePointer()
         handle = self._enter()
         try:
-            status = _ffi.lib.tcr_call_with_cancel(handle, encoded_action, encoded_params, timeout_ms,
-                                                   cancel._handle if cancel is not None else None,
-                                                   ctypes.byref(response))
+            status = _ffi.lib.tcr_call(handle, encoded_action, encoded_params, settings, ctypes.byref(response))
         finally:
             self._leave()
         try:
+            out = response.contents
             if status == _ffi.TCR_OK:
-                reply: Dict[str, Any] = json.loads(_ffi.take_string(response.response_json) or "{}")
+                reply: Dict[str, Any] = json.loads(_ffi.take_string(out.response_json) or "{}")
                 return reply
-            raise error_for(status, _ffi.take_string(response.error_message),
-                            code=_ffi.take_string(response.error_code),
-                            request_id=_ffi.take_string(response.request_id), http_status=response.http_status)
+            raise error_for(status, _ffi.take_string(out.error_message), code=_ffi.take_string(out.error_code),
+                            request_id=_ffi.take_string(out.request_id), http_status=out.http_status)
         finally:
-            _ffi.lib.tcr_call_response_free(ctypes.byref(response))
+            _ffi.lib.tcr_response_free(response)
 
     def prepare_modify_instance_token(self, registry_id: str, token_id: str, *, enable: Optional[bool] = None,
                                       desc: Optional[str] = None,
@@ -446,14 +452,16 @@ class Client(_OwnsHandle):
         the same way, with the client's credentials and clock offset. Nothing
         is sent. Raises the same :class:`TcrError` subclasses for bad input.
         """
-        request = _request(registry_id, token_id, enable, desc, modify_flag, None)
-        prepared = _ffi.PreparedRequest()
+        request = _request(registry_id, token_id, enable, desc, modify_flag)
+        pointer = _ffi.PreparedPointer()
         handle = self._enter()
         try:
-            status = _ffi.lib.tcr_modify_instance_token_prepare(handle, ctypes.byref(request), ctypes.byref(prepared))
+            status = _ffi.lib.tcr_modify_instance_token_prepare(handle, ctypes.byref(request), None,
+                                                                ctypes.byref(pointer))
         finally:
             self._leave()
         try:
+            prepared = pointer.contents
             if status != _ffi.TCR_OK:
                 raise error_for(status, _ffi.take_string(prepared.error_message))
             headers = {}
@@ -464,7 +472,7 @@ class Client(_OwnsHandle):
                                    url=_ffi.take_string(prepared.url) or "", headers=headers,
                                    body=ctypes.string_at(prepared.body, prepared.body_len))
         finally:
-            _ffi.lib.tcr_prepared_request_free(ctypes.byref(prepared))
+            _ffi.lib.tcr_prepared_request_free(pointer)
 
     @property
     def clock_offset(self) -> int:

@@ -7,7 +7,7 @@ function the header declares is declared here, so this view cannot drift.
 import ctypes
 import os
 import sys
-from typing import FrozenSet, List, Optional, Tuple
+from typing import FrozenSet, List, Optional, Tuple, TypeVar
 
 _LIBRARY_FILE = "libtcr.dylib" if sys.platform == "darwin" else "libtcr.so"
 
@@ -24,8 +24,10 @@ class LibraryVersionError(ImportError):
 # The libtcr this package was written for: the loaded library must have the
 # same major.minor, its ABI as the SONAME counts it (a test checks this
 # against include/tcr.h and the package version).
-LIBRARY_ABI = (0, 1)
+LIBRARY_ABI = (0, 2)
 
+
+_S = TypeVar("_S", bound=ctypes.Structure)
 
 # void (*tcr_log_callback)(void *user_data, int level, const char *line)
 LogCallback = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p)
@@ -33,6 +35,7 @@ LogCallback = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int, ctypes.c_cha
 
 class ClientOptions(ctypes.Structure):
     _fields_ = [
+        ("struct_size", ctypes.c_size_t),
         ("secret_id", ctypes.c_char_p),
         ("secret_key", ctypes.c_char_p),
         ("session_token", ctypes.c_char_p),
@@ -42,54 +45,61 @@ class ClientOptions(ctypes.Structure):
         ("timeout_ms", ctypes.c_uint32),
         ("connect_timeout_ms", ctypes.c_uint32),
         ("max_attempts", ctypes.c_uint32),
-        ("rate_limit", ctypes.c_double),
         ("rate_burst", ctypes.c_uint32),
+        ("rate_limit", ctypes.c_double),
         ("profile", ctypes.c_char_p),
         ("credentials_file", ctypes.c_char_p),
         ("metadata_url", ctypes.c_char_p),
-        ("disable_metadata", ctypes.c_uint8),
-        ("regional_endpoint", ctypes.c_uint8),
-        ("ignore_proxy_env", ctypes.c_uint8),
-        ("danger_accept_invalid_certs", ctypes.c_uint8),
         ("root_domain", ctypes.c_char_p),
         ("proxy", ctypes.c_char_p),
         ("ca_bundle", ctypes.c_char_p),
         ("log_callback", LogCallback),
         ("log_user_data", ctypes.c_void_p),
+        ("disable_metadata", ctypes.c_uint8),
+        ("regional_endpoint", ctypes.c_uint8),
+        ("ignore_proxy_env", ctypes.c_uint8),
+        ("danger_accept_invalid_certs", ctypes.c_uint8),
+        ("disable_rate_limit", ctypes.c_uint8),
     ]
 
 
 class Request(ctypes.Structure):
     _fields_ = [
+        ("struct_size", ctypes.c_size_t),
         ("registry_id", ctypes.c_char_p),
         ("token_id", ctypes.c_char_p),
-        ("enable", ctypes.c_int32),
         ("desc", ctypes.c_char_p),
+        ("enable", ctypes.c_int32),
         ("modify_flag", ctypes.c_int32),
-        ("timeout_ms", ctypes.c_uint32),
     ]
+
+
+class CallSettings(ctypes.Structure):
+    _fields_ = [
+        ("struct_size", ctypes.c_size_t),
+        ("timeout_ms", ctypes.c_uint32),
+        ("cancel", ctypes.c_void_p),
+    ]
+
+
+def sized(struct: "type[_S]", **fields: object) -> "_S":
+    """An extensible input struct with its struct_size set (what the C
+    headers' _INIT macros do), and `fields`."""
+    return struct(struct_size=ctypes.sizeof(struct), **fields)
 
 
 class Response(ctypes.Structure):
-    # Owned strings are c_void_p, not c_char_p: ctypes would otherwise copy
-    # them and lose the pointer that tcr_modify_instance_token_response_free needs.
+    # Allocated by libtcr and only read here, through a pointer. Owned
+    # strings are c_void_p, not c_char_p: ctypes would otherwise copy them
+    # into Python objects on every read.
     _fields_ = [
+        ("struct_size", ctypes.c_size_t),
         ("request_id", ctypes.c_void_p),
         ("error_code", ctypes.c_void_p),
         ("error_message", ctypes.c_void_p),
         ("http_status", ctypes.c_uint32),
         ("attempts", ctypes.c_uint32),
-    ]
-
-
-class CallResponse(ctypes.Structure):
-    _fields_ = [
         ("response_json", ctypes.c_void_p),
-        ("request_id", ctypes.c_void_p),
-        ("error_code", ctypes.c_void_p),
-        ("error_message", ctypes.c_void_p),
-        ("http_status", ctypes.c_uint32),
-        ("attempts", ctypes.c_uint32),
     ]
 
 
@@ -101,8 +111,9 @@ class Header(ctypes.Structure):
 
 
 class PreparedRequest(ctypes.Structure):
-    # Owned memory is c_void_p for the same reason as in Response.
+    # Allocated by libtcr, read through a pointer, as Response.
     _fields_ = [
+        ("struct_size", ctypes.c_size_t),
         ("method", ctypes.c_void_p),
         ("url", ctypes.c_void_p),
         ("headers", ctypes.POINTER(Header)),
@@ -113,13 +124,17 @@ class PreparedRequest(ctypes.Structure):
     ]
 
 
+# What the calls hand out: a pointer to a struct libtcr allocated.
+ResponsePointer = ctypes.POINTER(Response)
+PreparedPointer = ctypes.POINTER(PreparedRequest)
+
 # The C names of the structs above, for the ABI test.
 STRUCTS = {
     "tcr_client_options": ClientOptions,
     "tcr_modify_instance_token_request": Request,
-    "tcr_modify_instance_token_response": Response,
+    "tcr_call_settings": CallSettings,
+    "tcr_response": Response,
     "tcr_header": Header,
-    "tcr_call_response": CallResponse,
     "tcr_prepared_request": PreparedRequest,
 }
 
@@ -138,7 +153,6 @@ TCR_ENABLE_UNSET = 0
 TCR_ENABLE_TRUE = 1
 TCR_ENABLE_FALSE = 2
 
-TCR_RATE_LIMIT_OFF = -1.0
 TCR_LOG_DEBUG = 10
 TCR_LOG_WARN = 30
 
@@ -197,22 +211,25 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
         "tcr_string_free": ([c_void_p], None),
         "tcr_client_new": ([ctypes.POINTER(ClientOptions), ctypes.POINTER(c_void_p), ctypes.POINTER(c_void_p)], c_int),
         "tcr_client_free": ([c_void_p], None),
-        "tcr_modify_instance_token": ([c_void_p, ctypes.POINTER(Request), ctypes.POINTER(Response)], c_int),
-        "tcr_modify_instance_token_response_free": ([ctypes.POINTER(Response)], None),
         "tcr_client_clock_offset": ([c_void_p], ctypes.c_int64),
-        "tcr_modify_instance_token_prepare": (
-            [c_void_p, ctypes.POINTER(Request), ctypes.POINTER(PreparedRequest)], c_int),
-        "tcr_prepared_request_free": ([ctypes.POINTER(PreparedRequest)], None),
         "tcr_cancel_token_new": ([], c_void_p),
         "tcr_cancel_token_cancel": ([c_void_p], None),
         "tcr_cancel_token_is_cancelled": ([c_void_p], c_int),
         "tcr_cancel_token_free": ([c_void_p], None),
-        "tcr_call_with_cancel": (
-            [c_void_p, c_char_p, c_char_p, ctypes.c_uint32, c_void_p, ctypes.POINTER(CallResponse)], c_int),
-        "tcr_call": ([c_void_p, c_char_p, c_char_p, ctypes.POINTER(CallResponse)], c_int),
-        "tcr_call_response_free": ([ctypes.POINTER(CallResponse)], None),
-        "tcr_modify_instance_token_with_cancel": (
-            [c_void_p, ctypes.POINTER(Request), c_void_p, ctypes.POINTER(Response)], c_int),
+        "tcr_response_free": ([ctypes.POINTER(Response)], None),
+        "tcr_modify_instance_token": (
+            [c_void_p, ctypes.POINTER(Request), ctypes.POINTER(CallSettings),
+             ctypes.POINTER(ctypes.POINTER(Response))], c_int),
+        "tcr_call": (
+            [c_void_p, c_char_p, c_char_p, ctypes.POINTER(CallSettings), ctypes.POINTER(ctypes.POINTER(Response))],
+            c_int),
+        "tcr_modify_instance_token_prepare": (
+            [c_void_p, ctypes.POINTER(Request), ctypes.POINTER(CallSettings),
+             ctypes.POINTER(ctypes.POINTER(PreparedRequest))], c_int),
+        "tcr_call_prepare": (
+            [c_void_p, c_char_p, c_char_p, ctypes.POINTER(CallSettings),
+             ctypes.POINTER(ctypes.POINTER(PreparedRequest))], c_int),
+        "tcr_prepared_request_free": ([ctypes.POINTER(PreparedRequest)], None),
     }
     for name, (argtypes, restype) in signatures.items():
         function = getattr(lib, name)
