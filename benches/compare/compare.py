@@ -6,7 +6,10 @@ fixed number of calls: the C ABI, the Python wrapper, the Go wrapper, the
 official Python and Go SDKs, with 1 and 8 threads where asked, and wrk as the
 server's limit. Prints a table of medians (min-max) and of ratios taken within
 each repetition (the machine is shared and noisy), and the TCP connections
-each client opened (from the emulator's counter).
+each client opened (from the emulator's counter). Then CPU per call (user+sys
+of the client process, the slope between two numbers of calls, so start-up
+cancels out) of the C ABI, the Python wrapper and the official Python SDK,
+in the same repetitions.
 
 Usage: python3 benches/compare/compare.py [REPS]
 Environment: TCR_EMULATOR, TCR_VENV_PYTHON (with the official SDK).
@@ -20,6 +23,9 @@ import subprocess
 import sys
 import tempfile
 import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cpu_per_call import cpu_of  # noqa: E402  (this directory's own module)
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 REPS = int(sys.argv[1]) if len(sys.argv) > 1 else 3
@@ -93,14 +99,24 @@ def main():
     ]
     if shutil.which("wrk"):
         clients += [("wrk -t1 -c1 (server limit)", wrk(1, url)), ("wrk -t1 -c8", wrk(8, url))]
+    # CPU per call: (name, command with {calls}, the two numbers of calls).
+    cpu_clients = [
+        ("C ABI", f"{build / 'bench_c_client'} 1 {{calls}}", 2000, 20000),
+        ("Python wrapper", f"{sys.executable} benches/compare/py_wrapper.py {{calls}}", 1000, 10000),
+        ("official Python SDK", f"{VENV_PY} benches/compare/py_sdk.py {{calls}}", 200, 1000),
+    ]
     rates = {name: [] for name, _ in clients}
     conns = {name: [] for name, _ in clients}
+    cpu = {name: [] for name, *_ in cpu_clients}
     try:
         for rep in range(REPS):
             for name, runner in clients:
                 before = stats(url)["connections"]
                 rates[name].append(runner(env))
                 conns[name].append(stats(url)["connections"] - before)
+            for name, command, small, large in cpu_clients:
+                slope = (cpu_of(command, large, env) - cpu_of(command, small, env)) / (large - small)
+                cpu[name].append(slope * 1e6)
             print(f"repetition {rep + 1}/{REPS} done", file=sys.stderr)
     finally:
         proc.kill()
@@ -130,6 +146,13 @@ def main():
     for a, b in pairs:
         m, lo, hi = ratio(a, b)
         print(f"| {a} / {b} | {m:.2f} ({lo:.2f}-{hi:.2f}) |")
+    print("\n| client | CPU per call (user+sys, us) |")
+    print("|---|---|")
+    for name, values in cpu.items():
+        print(f"| {name} | {statistics.median(values):.1f} ({min(values):.1f}-{max(values):.1f}) |")
+    sdk_over_wrapper = [s / w for s, w in zip(cpu["official Python SDK"], cpu["Python wrapper"])]
+    print(f"\nofficial Python SDK / Python wrapper, CPU per call: {statistics.median(sdk_over_wrapper):.1f} "
+          f"({min(sdk_over_wrapper):.1f}-{max(sdk_over_wrapper):.1f})")
 
 
 if __name__ == "__main__":

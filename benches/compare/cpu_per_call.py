@@ -36,7 +36,7 @@ def child_cpu():
 def cpu_of(command, calls, env):
     before = child_cpu()
     done = subprocess.run(["sh", "-c", command.replace("{calls}", str(calls))], env=env,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=600)
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=600, cwd=ROOT)
     if done.returncode != 0:
         sys.exit(f"cpu_per_call: {command!r} failed: {done.stderr[-1000:]}")
     return child_cpu() - before
