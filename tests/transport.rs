@@ -223,8 +223,10 @@ fn a_c_call_on_an_async_runtime_thread_is_tcr_internal() {
         CString::new(REGISTRY).unwrap(),
         CString::new(TOKEN).unwrap(),
     );
-    // SAFETY: zeroed option and request structs are the documented "not set".
+    // SAFETY: zeroed option and request structs are the documented "not
+    // set", once struct_size says their size (what the _INIT macros do).
     let mut options: tcr_client_options = unsafe { std::mem::zeroed() };
+    options.struct_size = std::mem::size_of::<tcr_client_options>();
     options.secret_id = id.as_ptr();
     options.secret_key = key.as_ptr();
     options.region = region.as_ptr();
@@ -238,6 +240,7 @@ fn a_c_call_on_an_async_runtime_thread_is_tcr_internal() {
         );
     }
     let mut request: tcr_modify_instance_token_request = unsafe { std::mem::zeroed() };
+    request.struct_size = std::mem::size_of::<tcr_modify_instance_token_request>();
     request.registry_id = registry.as_ptr();
     request.token_id = token.as_ptr();
     request.enable = TCR_ENABLE_TRUE;
@@ -245,14 +248,15 @@ fn a_c_call_on_an_async_runtime_thread_is_tcr_internal() {
         .build()
         .unwrap();
     let (status, message) = runtime.block_on(async {
-        let mut response: tcr_modify_instance_token_response = unsafe { std::mem::zeroed() };
-        // SAFETY: as above; the response is freed below.
+        let mut response: *mut tcr_response = std::ptr::null_mut();
+        // SAFETY: as above; the response libtcr hands out is freed below.
         unsafe {
-            let status = tcr_modify_instance_token(client, &request, &mut response);
-            let message = CStr::from_ptr(response.error_message)
+            let status =
+                tcr_modify_instance_token(client, &request, std::ptr::null(), &mut response);
+            let message = CStr::from_ptr((*response).error_message)
                 .to_string_lossy()
                 .into_owned();
-            tcr_modify_instance_token_response_free(&mut response);
+            tcr_response_free(response);
             (status, message)
         }
     });

@@ -1,6 +1,6 @@
 //! `tcr_cancel_token`: cancels calls from another thread.
 
-use super::export::boundary_or;
+use super::panic::boundary_or;
 use crate::cancel::CancelToken;
 use libc::c_int;
 

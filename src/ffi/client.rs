@@ -1,6 +1,7 @@
 //! `tcr_client`: made from options, shared by threads, freed once.
 
-use super::export::{boundary, boundary_or, reset};
+use super::export::reset;
+use super::panic::{boundary, boundary_or};
 use super::options::tcr_client_options;
 use super::sized::read_sized;
 use super::status::tcr_status;

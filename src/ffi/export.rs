@@ -1,10 +1,11 @@
-//! The wrapper every export runs inside: the panic boundary (no panic
-//! unwinds into C) and the out-pointer reset (an out-pointer is set to NULL
-//! before anything else, so it never holds garbage on failure).
+//! The wrapper of every export that hands out an object: the out-pointer
+//! reset (an out-pointer is set to NULL before anything else, so it never
+//! holds garbage on failure) around the panic boundary of `panic.rs`, and
+//! `non_null!`, the check of pointer arguments.
 
+use super::panic::boundary;
 use super::status::tcr_status;
 use crate::error::Error;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// Rejects a NULL pointer argument with a message naming it.
 macro_rules! non_null {
@@ -49,41 +50,9 @@ pub(super) unsafe fn reset<'a, T>(out: *mut *mut T) -> Option<&'a mut *mut T> {
     Some(slot)
 }
 
-/// The panic boundary: a panic becomes `Err(Error::Internal)`.
-pub(super) fn boundary<T>(body: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
-    catch_unwind(AssertUnwindSafe(body))
-        .unwrap_or_else(|payload| Err(Error::Internal(panic_text(&*payload))))
-}
-
-/// The panic boundary of functions that cannot report an error (free
-/// functions, accessors): a panic yields `fallback`.
-pub(super) fn boundary_or<T>(fallback: T, body: impl FnOnce() -> T) -> T {
-    catch_unwind(AssertUnwindSafe(body)).unwrap_or(fallback)
-}
-
-/// A caught panic's payload as text. Our own panics carry no secrets.
-fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
-    let detail = payload
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".to_owned());
-    format!("panic caught at the C boundary: {detail}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn boundary_turns_a_panic_into_an_internal_error() {
-        let result: Result<(), Error> = boundary(|| panic!("boom"));
-        match result {
-            Err(Error::Internal(msg)) => assert!(msg.contains("boom"), "{msg}"),
-            other => panic!("{other:?}"),
-        }
-        assert_eq!(boundary_or(7, || panic!("boom")), 7);
-    }
 
     struct Reported(String);
     impl Output for Reported {

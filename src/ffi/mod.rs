@@ -41,6 +41,7 @@
 // Rust's `# Safety` headings.
 #![allow(clippy::missing_safety_doc)]
 
+mod panic;
 #[macro_use]
 mod export;
 mod call;

@@ -1,6 +1,7 @@
 //! `tcr_response`: the outcome of every call, allocated by libtcr.
 
-use super::export::{boundary_or, Output};
+use super::export::Output;
+use super::panic::boundary_or;
 use super::status::tcr_status;
 use super::strings::{c_string, free_c_string};
 use crate::client::{Outcome, Reply};

@@ -1,6 +1,6 @@
 //! Statuses and the library version.
 
-use super::export::boundary_or;
+use super::panic::boundary_or;
 use crate::error::{Error, Kind};
 use libc::{c_char, c_int};
 

@@ -1,7 +1,7 @@
 //! Strings in (borrowed C strings, checked) and out (heap C strings the
 //! struct holding them owns), and `tcr_string_free`.
 
-use super::export::boundary_or;
+use super::panic::boundary_or;
 use crate::error::Error;
 use libc::c_char;
 use std::ffi::{CStr, CString};
