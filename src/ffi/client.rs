@@ -1,8 +1,8 @@
 //! `tcr_client`: made from options, shared by threads, freed once.
 
 use super::export::reset;
-use super::panic::{boundary, boundary_or};
 use super::options::tcr_client_options;
+use super::panic::{boundary, boundary_or};
 use super::sized::read_sized;
 use super::status::tcr_status;
 use super::strings::c_string;

@@ -4,8 +4,8 @@
 use super::call::read_action;
 use super::client::tcr_client;
 use super::export::{hand_out, Output};
-use super::panic::boundary_or;
 use super::modify_instance_token::tcr_modify_instance_token_request;
+use super::panic::boundary_or;
 use super::settings::{tcr_call_settings, Settings};
 use super::status::tcr_status;
 use super::strings::{c_string, free_c_string, wipe_c_string};
