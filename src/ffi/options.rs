@@ -106,14 +106,14 @@ impl tcr_client_options {
     /// The Rust view of these options. The strings must outlive the result.
     pub(super) unsafe fn read<'a>(&self) -> Result<ClientOptions<'a>, Error> {
         let rate_limit = match (self.disable_rate_limit != 0, self.rate_limit) {
-            (true, r) if r == 0.0 => Some(0.0),
+            (true, 0.0) => Some(0.0),
             (true, _) => {
                 return Err(Error::invalid(
                     "rate_limit",
                     "must be 0 when disable_rate_limit is set",
                 ))
             }
-            (false, r) if r == 0.0 => None,
+            (false, 0.0) => None,
             (false, r) if r > 0.0 => Some(r),
             (false, _) => {
                 return Err(Error::invalid(
