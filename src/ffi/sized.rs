@@ -127,7 +127,7 @@ mod tests {
     fn an_older_shorter_layout_gets_zero_for_what_it_lacks() {
         let old = V1 {
             struct_size: size_of::<V1>(),
-            name: b"x\0".as_ptr(),
+            name: c"x".as_ptr().cast(),
             count: 7,
             flags: 1,
         };
