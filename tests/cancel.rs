@@ -39,6 +39,23 @@ fn cancel_after(
     })
 }
 
+/// A client limited to `rate` calls/s with a burst of 1, whose first call
+/// has taken the burst: the next call waits 1/rate for its slot.
+fn paced_client(emu: &Emulator, rate: f64) -> Client {
+    let client = emu.client_with(ClientOptions {
+        credentials: Sources::explicit(ID, KEY),
+        rate_limit: Some(rate),
+        rate_burst: Some(1),
+        timeout: Some(Duration::from_secs(10)),
+        ..Default::default()
+    });
+    assert!(client
+        .execute(&request(Some(true), None, None), None)
+        .result
+        .is_ok());
+    client
+}
+
 fn expect_cancelled(outcome: &tcr::Outcome, words: &str) {
     match &outcome.result {
         Err(Error::Cancelled(message)) => assert!(message.contains(words), "{message}"),
@@ -118,17 +135,7 @@ fn a_token_cancelled_before_the_call_sends_nothing() {
 #[test]
 fn a_rate_limit_wait_ends_at_once_and_sends_nothing() {
     let emu = Emulator::start(&["--rate", "0"]);
-    let client = emu.client_with(ClientOptions {
-        credentials: Sources::explicit(ID, KEY),
-        rate_limit: Some(0.5),
-        rate_burst: Some(1),
-        timeout: Some(Duration::from_secs(10)),
-        ..Default::default()
-    });
-    assert!(client
-        .execute(&request(Some(true), None, None), None)
-        .result
-        .is_ok());
+    let client = paced_client(&emu, 0.5);
     let token = CancelToken::new();
     // The next slot is 2 s away.
     let (outcome, took) = cancel_after(&client, &token, Duration::from_millis(100), false);
@@ -175,17 +182,7 @@ fn cancelled_rate_limit_waits_give_their_slots_back() {
     // slots (0.5 s to 2.5 s away) and are cancelled there. The call after
     // them waits for one slot, not for six.
     let emu = Emulator::start(&["--rate", "0"]);
-    let client = emu.client_with(ClientOptions {
-        credentials: Sources::explicit(ID, KEY),
-        rate_limit: Some(2.0),
-        rate_burst: Some(1),
-        timeout: Some(Duration::from_secs(10)),
-        ..Default::default()
-    });
-    assert!(client
-        .execute(&request(Some(true), None, None), None)
-        .result
-        .is_ok());
+    let client = paced_client(&emu, 2.0);
     let token = CancelToken::new();
     std::thread::scope(|scope| {
         let waiters: Vec<_> = (0..5)

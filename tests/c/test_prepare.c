@@ -138,6 +138,36 @@ static void lower(char *text) {
         if (*text >= 'A' && *text <= 'Z') *text = (char)(*text - 'A' + 'a');
 }
 
+
+/* Sends a prepared request with libcurl, as an event-loop program would;
+ * the reply body goes to `reply`. Returns the HTTP status, 0 on failure. */
+static long send_with_curl(const tcr_prepared_request *prepared, struct buffer *reply) {
+    CURL *curl = curl_easy_init();
+    struct curl_slist *list = NULL;
+    char line[2048];
+    long http_status = 0;
+    size_t i;
+    if (curl == NULL) return 0;
+    for (i = 0; i < prepared->header_count; i++) {
+        snprintf(line, sizeof line, "%s: %s", prepared->headers[i].name, prepared->headers[i].value);
+        list = curl_slist_append(list, line);
+    }
+    list = curl_slist_append(list, "Expect:"); /* no 100-continue */
+    curl_easy_setopt(curl, CURLOPT_URL, prepared->url);
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, prepared->method);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, (const char *)prepared->body);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)prepared->body_len);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, reply);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 5000L);
+    curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
+    if (curl_easy_perform(curl) == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &http_status);
+    curl_slist_free_all(list);
+    curl_easy_cleanup(curl);
+    return http_status;
+}
+
 /* Every prepared header but the signature and timestamp appears, as
  * ["name","value"], in the emulator's record of the request at `from`. */
 static int headers_recorded(const tcr_prepared_request *p, const char *record) {
@@ -160,12 +190,8 @@ static void test_prepared_request_sent_with_libcurl(void) {
     tcr_client *client = new_client();
     tcr_modify_instance_token_request request = TCR_MODIFY_INSTANCE_TOKEN_REQUEST_INIT;
     tcr_prepared_request *prepared = NULL, *failed_prepare = NULL;
-    struct curl_slist *list = NULL;
     struct buffer reply = {{0}, 0};
     char line[2048], escaped[1024], *requests, *by_curl, *by_library;
-    long http_status = 0;
-    size_t i;
-    CURL *curl;
     CHECK(client != NULL);
     if (client == NULL) return;
     request.registry_id = REGISTRY;
@@ -191,31 +217,9 @@ static void test_prepared_request_sent_with_libcurl(void) {
     CHECK(strcmp(prepared->headers[prepared->header_count - 1].name, "Authorization") == 0);
     CHECK(contains(prepared->headers[prepared->header_count - 1].value, "TC3-HMAC-SHA256 Credential=AKIDCTEST/"));
 
-    curl = curl_easy_init();
-    CHECK(curl != NULL);
-    if (curl != NULL) {
-        for (i = 0; i < prepared->header_count; i++) {
-            snprintf(line, sizeof line, "%s: %s", prepared->headers[i].name, prepared->headers[i].value);
-            list = curl_slist_append(list, line);
-        }
-        list = curl_slist_append(list, "Expect:"); /* no 100-continue */
-        curl_easy_setopt(curl, CURLOPT_URL, prepared->url);
-        curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, prepared->method);
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, (const char *)prepared->body);
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)prepared->body_len);
-        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
-        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
-        curl_easy_setopt(curl, CURLOPT_WRITEDATA, &reply);
-        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 5000L);
-        curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
-        CHECK(curl_easy_perform(curl) == CURLE_OK);
-        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &http_status);
-        CHECK(http_status == 200);
-        CHECK(contains(reply.data, "\"RequestId\"") && !contains(reply.data, "\"Error\""));
-        if (contains(reply.data, "\"Error\"")) fprintf(stderr, "reply: %s\n", reply.data);
-        curl_slist_free_all(list);
-        curl_easy_cleanup(curl);
-    }
+    CHECK(send_with_curl(prepared, &reply) == 200);
+    CHECK(contains(reply.data, "\"RequestId\"") && !contains(reply.data, "\"Error\""));
+    if (contains(reply.data, "\"Error\"")) fprintf(stderr, "reply: %s\n", reply.data);
 
     /* The last two requests: the library's call, then curl's. */
     requests = emulator_call(emulator_url, "GET", "/_emulator/requests");
@@ -264,36 +268,19 @@ static void test_generic_prepare_sent_with_libcurl(void) {
     tcr_prepared_request *prepared = NULL;
     tcr_cancel_token *cancel = tcr_cancel_token_new();
     tcr_call_settings settings = TCR_CALL_SETTINGS_INIT;
-    struct curl_slist *list = NULL;
     struct buffer reply = {{0}, 0};
-    char line[2048];
-    long http_status = 0, before;
+    long before;
     size_t i;
-    CURL *curl = curl_easy_init();
     const char *params = "{\"RegistryId\": \"" REGISTRY "\"}";
-    CHECK(client != NULL && curl != NULL);
-    if (client == NULL || curl == NULL) return;
+    CHECK(client != NULL);
+    if (client == NULL) return;
     CHECK(tcr_call_prepare(client, "DescribeInstanceToken", params, NULL, &prepared) == TCR_OK);
     CHECK(prepared->body_len == strlen(params) && memcmp(prepared->body, params, prepared->body_len) == 0);
-    for (i = 0; i < prepared->header_count; i++) {
-        if (strcmp(prepared->headers[i].name, "X-TC-Action") == 0) CHECK(strcmp(prepared->headers[i].value, "DescribeInstanceToken") == 0);
-        snprintf(line, sizeof line, "%s: %s", prepared->headers[i].name, prepared->headers[i].value);
-        list = curl_slist_append(list, line);
-    }
-    list = curl_slist_append(list, "Expect:");
-    curl_easy_setopt(curl, CURLOPT_URL, prepared->url);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, (const char *)prepared->body);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)prepared->body_len);
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &reply);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 5000L);
-    curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
-    CHECK(curl_easy_perform(curl) == CURLE_OK);
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &http_status);
-    CHECK(http_status == 200 && contains(reply.data, "\"TotalCount\"") && !contains(reply.data, "\"Error\""));
-    curl_slist_free_all(list);
-    curl_easy_cleanup(curl);
+    for (i = 0; i < prepared->header_count; i++)
+        if (strcmp(prepared->headers[i].name, "X-TC-Action") == 0)
+            CHECK(strcmp(prepared->headers[i].value, "DescribeInstanceToken") == 0);
+    CHECK(send_with_curl(prepared, &reply) == 200);
+    CHECK(contains(reply.data, "\"TotalCount\"") && !contains(reply.data, "\"Error\""));
     tcr_prepared_request_free(prepared);
 
     before = emulator_stat(emulator_url, "requests");
