@@ -24,7 +24,7 @@ use crate::cancel::CancelToken;
 use reqwest::header::HeaderMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -66,9 +66,9 @@ pub(crate) enum Failure {
 pub(crate) enum CancelPoint {
     /// Before the exchange began: nothing was sent.
     BeforeSending,
-    /// While a new connection was being made (TCP, proxy, TLS): no byte of
-    /// the request can have been written yet.
-    Connecting,
+    /// Before hyper began writing the request: connecting (TCP, proxy,
+    /// TLS) or waiting for its connection. No byte of it can have been sent.
+    BeforeWriting,
     /// While the request was written or its reply awaited, on a connection
     /// that was ready: it may have reached the service.
     Exchanging,
@@ -131,7 +131,16 @@ impl Http {
             return Err(Failure::Cancelled(CancelPoint::BeforeSending));
         }
         let lane = self.borrow()?;
-        lane.connect.reset();
+        // Only a call that can be cancelled needs to know whether its
+        // request was being written; the others keep the plain body.
+        let written = cancel.map(|_| Arc::new(AtomicBool::new(false)));
+        let body = match &written {
+            None => reqwest::Body::from(body),
+            Some(written) => reqwest::Body::wrap(WatchedBody {
+                bytes: Some(body.into()),
+                written: Arc::clone(written),
+            }),
+        };
         let request = lane
             .http
             .post(url.clone())
@@ -157,10 +166,11 @@ impl Http {
         };
         let result = match cancel {
             None => lane.runtime().block_on(exchange),
-            Some(cancel) => {
-                lane.runtime()
-                    .block_on(unless_cancelled(cancel, &lane.connect, exchange))
-            }
+            Some(cancel) => lane.runtime().block_on(unless_cancelled(
+                cancel,
+                written.as_deref().expect("made for a cancellable call"),
+                exchange,
+            )),
         };
         if let Err(Failure::Cancelled(_)) = result {
             // The abandoned request's connection may still get its reply;
@@ -240,20 +250,20 @@ async fn settle_idle_connections() {
 
 /// Runs `exchange` until it ends or `cancel` is cancelled, whichever comes
 /// first; the exchange is dropped (mid-flight) in the second case, and
-/// `connect` tells whether it was still making its connection.
+/// `written` tells whether hyper had begun writing its request.
 async fn unless_cancelled<R>(
     cancel: &CancelToken,
-    connect: &ConnectWatch,
+    written: &AtomicBool,
     exchange: impl Future<Output = Result<R, Failure>>,
 ) -> Result<R, Failure> {
     let mut cancelled = std::pin::pin!(cancel.cancelled());
     let mut exchange = std::pin::pin!(exchange);
     std::future::poll_fn(|cx| {
         if cancelled.as_mut().poll(cx).is_ready() {
-            let point = if connect.is_connecting() {
-                CancelPoint::Connecting
-            } else {
+            let point = if written.load(Ordering::Acquire) {
                 CancelPoint::Exchanging
+            } else {
+                CancelPoint::BeforeWriting
             };
             return Poll::Ready(Err(Failure::Cancelled(point)));
         }
@@ -262,70 +272,33 @@ async fn unless_cancelled<R>(
     .await
 }
 
-/// Whether the call that has a lane is making a new connection, seen from
-/// reqwest's connector. hyper writes a request only onto a connection that
-/// is ready, and a lane serves one call at a time, so while a connect this
-/// call started has not finished, nothing of its request has been written;
-/// a call that took a pooled connection never starts one.
-#[derive(Clone, Default)]
-struct ConnectWatch(Arc<AtomicU8>);
-
-const NO_CONNECT: u8 = 0;
-const CONNECTING: u8 = 1;
-const CONNECTED: u8 = 2;
-
-impl ConnectWatch {
-    fn reset(&self) {
-        self.0.store(NO_CONNECT, Ordering::Relaxed);
-    }
-
-    fn is_connecting(&self) -> bool {
-        self.0.load(Ordering::Relaxed) == CONNECTING
-    }
+/// A request body that records when hyper first asks for it. hyper asks
+/// only once the connection is ready (connected, TLS done), and it buffers
+/// the request head and then polls the body before it flushes anything, so
+/// while the flag is unset nothing of the request has reached the socket.
+struct WatchedBody {
+    bytes: Option<bytes::Bytes>,
+    written: Arc<AtomicBool>,
 }
 
-/// The connector layer that keeps a lane's [`ConnectWatch`].
-#[derive(Clone)]
-struct WatchConnects(ConnectWatch);
+impl http_body::Body for WatchedBody {
+    type Data = bytes::Bytes;
+    type Error = std::convert::Infallible;
 
-impl<S> tower_layer::Layer<S> for WatchConnects {
-    type Service = Watched<S>;
-    fn layer(&self, inner: S) -> Watched<S> {
-        Watched {
-            inner,
-            watch: self.0.clone(),
-        }
-    }
-}
-
-#[derive(Clone)]
-struct Watched<S> {
-    inner: S,
-    watch: ConnectWatch,
-}
-
-impl<S, R> tower_service::Service<R> for Watched<S>
-where
-    S: tower_service::Service<R>,
-    S::Future: Send + 'static,
-{
-    type Response = S::Response;
-    type Error = S::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<S::Response, S::Error>> + Send>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
-        self.inner.poll_ready(cx)
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<bytes::Bytes>, Self::Error>>> {
+        self.written.store(true, Ordering::Release);
+        Poll::Ready(self.bytes.take().map(|b| Ok(http_body::Frame::data(b))))
     }
 
-    fn call(&mut self, target: R) -> Self::Future {
-        self.watch.0.store(CONNECTING, Ordering::Relaxed);
-        let connecting = self.inner.call(target);
-        let watch = self.watch.clone();
-        Box::pin(async move {
-            let connected = connecting.await;
-            watch.0.store(CONNECTED, Ordering::Relaxed);
-            connected
-        })
+    fn is_end_stream(&self) -> bool {
+        self.bytes.is_none()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        http_body::SizeHint::with_exact(self.bytes.as_ref().map_or(0, |b| b.len() as u64))
     }
 }
 
@@ -336,7 +309,6 @@ struct Lane {
     // Always Some until drop.
     runtime: Option<tokio::runtime::Runtime>,
     http: reqwest::Client,
-    connect: ConnectWatch,
 }
 
 impl Lane {
@@ -355,8 +327,6 @@ impl Lane {
             .redirect(reqwest::redirect::Policy::none())
             .https_only(settings.https_only)
             .user_agent(concat!("tcr/", env!("CARGO_PKG_VERSION")));
-        let connect = ConnectWatch::default();
-        builder = builder.connector_layer(WatchConnects(connect.clone()));
         if settings.ignore_proxy_env {
             builder = builder.no_proxy();
         }
@@ -378,7 +348,6 @@ impl Lane {
         Ok(Lane {
             runtime: Some(runtime),
             http,
-            connect,
         })
     }
 

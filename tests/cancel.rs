@@ -238,3 +238,41 @@ fn a_call_cancelled_while_connecting_says_nothing_was_sent() {
     assert_eq!(outcome.attempts, 1);
     drop(listener);
 }
+
+#[test]
+fn a_cancellable_call_sends_the_same_bytes_as_a_plain_one() {
+    // A call with a cancel token has its body watched (to know whether its
+    // request was being written); on the wire it must not differ.
+    let emu = Emulator::start(&["--rate", "0"]);
+    let client = emu.client(KEY);
+    let token = CancelToken::new();
+    for cancel in [None, Some(&token)] {
+        let outcome = client.execute_with(
+            &request(Some(true), Some("same bytes"), None),
+            CallSettings {
+                timeout: None,
+                cancel,
+            },
+        );
+        assert!(outcome.result.is_ok(), "{:?}", outcome.result);
+    }
+    let requests = emu.get("/_emulator/requests")["requests"].clone();
+    let shape = |r: &serde_json::Value| {
+        let names: Vec<String> = r["header_list"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h[0].as_str().unwrap().to_owned())
+            .collect();
+        let length = r["header_list"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h[0] == "content-length")
+            .map(|h| h[1].clone());
+        (names, length, r["body"].clone())
+    };
+    let (plain, cancellable) = (shape(&requests[0]), shape(&requests[1]));
+    assert_eq!(plain, cancellable);
+    assert!(plain.1.is_some(), "no Content-Length: {plain:?}");
+}

@@ -312,9 +312,10 @@ impl Client {
             Err(Failure::Cancelled(CancelPoint::BeforeSending)) => Err(AttemptFailure::not_sent(
                 Error::Cancelled("cancelled before this attempt was sent; nothing was sent".into()),
             )),
-            Err(Failure::Cancelled(CancelPoint::Connecting)) => {
+            Err(Failure::Cancelled(CancelPoint::BeforeWriting)) => {
                 Err(AttemptFailure::not_sent(Error::Cancelled(format!(
-                    "cancelled while connecting to {}; nothing was sent",
+                    "cancelled before the request was written (while connecting to {}); \
+                     nothing was sent",
                     self.endpoint.url
                 ))))
             }

@@ -67,8 +67,11 @@ pub(super) unsafe fn read_required<'a>(
 /// A heap C string for an output struct. Interior NULs (which a server
 /// could send) are dropped, not truncated at.
 pub(super) fn c_string(text: &str) -> *mut c_char {
-    let bytes: Vec<u8> = text.bytes().filter(|&b| b != 0).collect();
-    CString::new(bytes).expect("NULs were removed").into_raw()
+    let c = CString::new(text).unwrap_or_else(|nul| {
+        let bytes: Vec<u8> = nul.into_vec().into_iter().filter(|&b| b != 0).collect();
+        CString::new(bytes).expect("NULs were removed")
+    });
+    c.into_raw()
 }
 
 /// Frees a string made by [`c_string`] (NULL: nothing) and sets it to NULL.
@@ -85,5 +88,20 @@ pub(super) unsafe fn wipe_c_string(slot: &mut *mut c_char) {
         let mut bytes = CString::from_raw(*slot).into_bytes_with_nul();
         zeroize::Zeroize::zeroize(&mut bytes);
         *slot = std::ptr::null_mut();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_strings_drop_interior_nuls() {
+        for (text, expected) in [("plain", "plain"), ("a\0b\0", "ab"), ("", "")] {
+            let mut ptr = c_string(text);
+            assert_eq!(unsafe { CStr::from_ptr(ptr) }.to_str().unwrap(), expected);
+            unsafe { free_c_string(&mut ptr) };
+            assert!(ptr.is_null());
+        }
     }
 }
