@@ -7,7 +7,7 @@
 
 use super::clock::{self, Learned, MAX_CLOCK_OFFSET, SIGNATURE_EXPIRED};
 use super::request::WireHeader;
-use super::retry::{Backoff, Policy};
+use super::retry::{AttemptFailure, Backoff, Policy};
 use super::{CallSettings, Client, Outcome};
 use crate::cancel::{self, CancelToken};
 use crate::config;
@@ -347,48 +347,6 @@ impl Client {
             ))
         } else {
             Error::Network(format!("request to {} failed: {detail}", self.endpoint.url))
-        }
-    }
-}
-
-/// Why one attempt failed, and whether a reply had begun to arrive: after
-/// that the service may have processed the request, so a network failure
-/// is no longer retried.
-pub(super) struct AttemptFailure {
-    pub(super) error: Error,
-    pub(super) reply_arrived: bool,
-    /// Nothing of the request was written (it failed before sending, or
-    /// while connecting): any action may be retried after it.
-    pub(super) unsent: bool,
-    /// The `Date` of an `AuthFailure.SignatureExpire` reply.
-    pub(super) server_time: Option<i64>,
-}
-
-impl AttemptFailure {
-    /// Failed before anything was written.
-    pub(super) fn not_sent(error: Error) -> AttemptFailure {
-        AttemptFailure {
-            unsent: true,
-            ..AttemptFailure::before_reply(error)
-        }
-    }
-
-    /// Failed after the request may have been written, before a reply.
-    pub(super) fn before_reply(error: Error) -> AttemptFailure {
-        AttemptFailure {
-            error,
-            reply_arrived: false,
-            unsent: false,
-            server_time: None,
-        }
-    }
-
-    pub(super) fn after_reply(error: Error) -> AttemptFailure {
-        AttemptFailure {
-            error,
-            reply_arrived: true,
-            unsent: false,
-            server_time: None,
         }
     }
 }

@@ -1,11 +1,54 @@
 //! When a failed attempt is tried again, and after how long, by
 //! [`Policy`]: `RequestLimitExceeded[.*]` always, and network failures as
 //! far as the action allows; after a full-jitter exponential backoff that
-//! never ends past the call's deadline.
+//! never ends past the call's deadline. [`AttemptFailure`], what the call
+//! loop (`exchange.rs`) reports of an attempt, is this policy's input, so it
+//! lives here.
 
-use super::exchange::AttemptFailure;
 use crate::error::Error;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// Why one attempt failed, and whether a reply had begun to arrive: after
+/// that the service may have processed the request, so a network failure
+/// is no longer retried.
+pub(super) struct AttemptFailure {
+    pub(super) error: Error,
+    pub(super) reply_arrived: bool,
+    /// Nothing of the request was written (it failed before sending, or
+    /// while connecting): any action may be retried after it.
+    pub(super) unsent: bool,
+    /// The `Date` of an `AuthFailure.SignatureExpire` reply.
+    pub(super) server_time: Option<i64>,
+}
+
+impl AttemptFailure {
+    /// Failed before anything was written.
+    pub(super) fn not_sent(error: Error) -> AttemptFailure {
+        AttemptFailure {
+            unsent: true,
+            ..AttemptFailure::before_reply(error)
+        }
+    }
+
+    /// Failed after the request may have been written, before a reply.
+    pub(super) fn before_reply(error: Error) -> AttemptFailure {
+        AttemptFailure {
+            error,
+            reply_arrived: false,
+            unsent: false,
+            server_time: None,
+        }
+    }
+
+    pub(super) fn after_reply(error: Error) -> AttemptFailure {
+        AttemptFailure {
+            error,
+            reply_arrived: true,
+            unsent: false,
+            server_time: None,
+        }
+    }
+}
 
 /// Backoff of a retry after a network failure: full jitter over 100 ms × 2^n.
 const NETWORK_BACKOFF: Duration = Duration::from_millis(100);
