@@ -383,6 +383,9 @@ func TestACopiedClientValueIsHarmless(t *testing.T) {
 		}
 		if _, err := client.Call(context.Background(), "DescribeInstanceToken", nil); !errors.Is(err, ErrClosed) {
 			t.Errorf("%s: Call after Close: %v", name, err)
+		} else if e := (*Error)(nil); !errors.As(err, &e) || e.Status != StatusInvalidArgument ||
+			!errors.Is(err, ErrInvalidArgument) || errors.Is(err, ErrNetwork) {
+			t.Errorf("%s: ErrClosed is not the *Error it should be: %#v", name, err)
 		}
 		if _, err := client.PrepareModifyInstanceToken(context.Background(), &ModifyInstanceTokenRequest{
 			RegistryId: testRegistry, TokenId: testToken, Enable: Bool(true)}); !errors.Is(err, ErrClosed) {

@@ -86,8 +86,12 @@ var (
 	ErrCancelled       = &Error{Status: StatusCancelled}
 )
 
-// ErrClosed is returned by calls on a closed Client.
-var ErrClosed = errors.New("tcr: the client is closed")
+// ErrClosed is returned by calls on a closed Client. It is an *Error with
+// StatusInvalidArgument (nothing was sent), as Python's ClientClosedError
+// is a TcrError: code that reads every failure with errors.As reads this
+// one too, and errors.Is(err, ErrClosed) and errors.Is(err,
+// ErrInvalidArgument) both hold.
+var ErrClosed = &Error{Status: StatusInvalidArgument, Code: "TCR_INVALID_ARGUMENT", Message: "the client is closed"}
 
 func invalidArgument(field, reason string) *Error {
 	return &Error{Status: StatusInvalidArgument, Code: StatusInvalidArgument.String(),
