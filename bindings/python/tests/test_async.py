@@ -153,3 +153,13 @@ def test_every_method_after_aclose_raises_client_closed(emulator):
 
     asyncio.run(main())
     assert emulator.stats()["requests"] == 0
+
+
+def test_async_client_takes_exactly_the_client_keywords_plus_max_workers():
+    import inspect
+
+    client = inspect.signature(tcr.Client.__init__).parameters
+    async_client = dict(inspect.signature(tcr.AsyncClient.__init__).parameters)
+    assert async_client.pop("max_workers").default is None
+    assert [(p.name, p.kind, p.default, p.annotation) for p in async_client.values()] == \
+        [(p.name, p.kind, p.default, p.annotation) for p in client.values()]

@@ -27,7 +27,7 @@ DEFAULT_MAX_WORKERS = 32
 class AsyncClient(_OwnsHandle):
     """A ModifyInstanceToken (and generic TCR) client for asyncio.
 
-    Takes every option of :class:`tcr.Client`, plus ``max_workers`` (the
+    Takes every option of :class:`tcr.Client` (the same keywords), plus ``max_workers`` (the
     size of its thread pool, default 32: at most that many calls run at
     once, the others wait their turn). Use it with ``async with``, or call
     :meth:`aclose`.
@@ -41,12 +41,34 @@ class AsyncClient(_OwnsHandle):
     cannot be copied or pickled (``TypeError``).
     """
 
-    def __init__(self, *, max_workers: Optional[int] = None, **options: Any) -> None:
+    def __init__(self, *, secret_id: Optional[str] = None, secret_key: Optional[str] = None,
+                 session_token: Optional[str] = None, region: Optional[str] = None,
+                 endpoint: Optional[str] = None, language: Optional[str] = None,
+                 timeout: Union[int, float, None] = None, connect_timeout: Union[int, float, None] = None,
+                 max_attempts: Optional[int] = None, rate_limit: Union[int, float, None] = None,
+                 rate_burst: Optional[int] = None, profile: Optional[str] = None,
+                 credentials_file: "Union[str, os.PathLike[str], None]" = None,
+                 metadata_url: Optional[str] = None, disable_metadata: bool = False,
+                 regional_endpoint: bool = False, root_domain: Optional[str] = None,
+                 proxy: Optional[str] = None, ignore_proxy_env: bool = False,
+                 ca_bundle: "Union[str, os.PathLike[str], None]" = None,
+                 danger_accept_invalid_certs: bool = False,
+                 logger: "Optional[logging.Logger]" = None,
+                 max_workers: Optional[int] = None) -> None:
+        # Client's keywords, written out so that type checkers and help()
+        # see them (a test keeps the two signatures equal).
         if max_workers is not None and (isinstance(max_workers, bool) or not isinstance(max_workers, int)):
             raise TypeError(f"max_workers must be an int or None, not {type(max_workers).__name__}")
         if max_workers is not None and max_workers < 1:
             raise ValueError(f"max_workers must be at least 1, got {max_workers}")
-        self._client = Client(**options)
+        self._client = Client(
+            secret_id=secret_id, secret_key=secret_key, session_token=session_token, region=region,
+            endpoint=endpoint, language=language, timeout=timeout, connect_timeout=connect_timeout,
+            max_attempts=max_attempts, rate_limit=rate_limit, rate_burst=rate_burst, profile=profile,
+            credentials_file=credentials_file, metadata_url=metadata_url, disable_metadata=disable_metadata,
+            regional_endpoint=regional_endpoint, root_domain=root_domain, proxy=proxy,
+            ignore_proxy_env=ignore_proxy_env, ca_bundle=ca_bundle,
+            danger_accept_invalid_certs=danger_accept_invalid_certs, logger=logger)
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=max_workers or DEFAULT_MAX_WORKERS,
                                                            thread_name_prefix="tcr")
 
