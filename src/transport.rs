@@ -133,10 +133,10 @@ impl Http {
         let lane = self.borrow()?;
         // Only a call that can be cancelled needs to know whether its
         // request was being written; the others keep the plain body.
-        let written = cancel.map(|_| Arc::new(AtomicBool::new(false)));
-        let body = match &written {
+        let watched = cancel.map(|cancel| (cancel, Arc::new(AtomicBool::new(false))));
+        let body = match &watched {
             None => reqwest::Body::from(body),
-            Some(written) => reqwest::Body::wrap(WatchedBody {
+            Some((_, written)) => reqwest::Body::wrap(WatchedBody {
                 bytes: Some(body.into()),
                 written: Arc::clone(written),
             }),
@@ -164,13 +164,11 @@ impl Http {
             }
             Ok(reply(status, response.headers(), &body))
         };
-        let result = match cancel {
+        let result = match &watched {
             None => lane.runtime().block_on(exchange),
-            Some(cancel) => lane.runtime().block_on(unless_cancelled(
-                cancel,
-                written.as_deref().expect("made for a cancellable call"),
-                exchange,
-            )),
+            Some((cancel, written)) => lane
+                .runtime()
+                .block_on(unless_cancelled(cancel, written, exchange)),
         };
         if let Err(Failure::Cancelled(_)) = result {
             // The abandoned request's connection may still get its reply;
