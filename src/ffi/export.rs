@@ -37,7 +37,7 @@ pub(super) unsafe fn hand_out<T: Output>(
     };
     let (status, value) = match boundary(body) {
         Ok(done) => done,
-        Err(error) => (tcr_status::of(error.kind()), T::failed(&error)),
+        Err(error) => (tcr_status::of_error(&error), T::failed(&error)),
     };
     *slot = Box::into_raw(Box::new(value));
     status

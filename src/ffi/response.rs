@@ -51,21 +51,25 @@ impl tcr_response {
 
     /// A call's outcome and its status.
     pub(super) fn of<T: Reply>(outcome: Outcome<T>) -> (tcr_status, tcr_response) {
-        let mut response = match &outcome.result {
-            Ok(reply) => tcr_response {
-                request_id: c_string(reply.request_id()),
-                http_status: u32::from(reply.http_status()),
-                response_json: c_string(reply.response_json()),
-                ..tcr_response::EMPTY
+        let (status, response) = match &outcome.result {
+            Ok(reply) => (
+                tcr_status::TCR_OK,
+                tcr_response {
+                    request_id: c_string(reply.request_id()),
+                    http_status: u32::from(reply.http_status()),
+                    response_json: c_string(reply.response_json()),
+                    ..tcr_response::EMPTY
+                },
+            ),
+            Err(error) => (tcr_status::of_error(error), tcr_response::failed(error)),
+        };
+        (
+            status,
+            tcr_response {
+                attempts: outcome.attempts,
+                ..response
             },
-            Err(error) => tcr_response::failed(error),
-        };
-        response.attempts = outcome.attempts;
-        let status = match &outcome.result {
-            Ok(_) => tcr_status::TCR_OK,
-            Err(error) => tcr_status::of_error(error),
-        };
-        (status, response)
+        )
     }
 }
 
