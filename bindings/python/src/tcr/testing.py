@@ -88,19 +88,19 @@ class Emulator:
         its URL, no client-side rate limit); ``options`` override those."""
         from ._client import Client
 
-        settings: Dict[str, Any] = dict(secret_id=self.secret_id, secret_key=self.secret_key,
-                                        region="ap-guangzhou", endpoint=self.url, rate_limit=0)
-        settings.update(options)
-        return Client(**settings)
+        return Client(**self._client_options(options))
 
     def async_client(self, **options: Any) -> "AsyncClient":
         """As :meth:`client`, a :class:`tcr.AsyncClient`."""
         from ._async import AsyncClient
 
-        settings: Dict[str, Any] = dict(secret_id=self.secret_id, secret_key=self.secret_key,
-                                        region="ap-guangzhou", endpoint=self.url, rate_limit=0)
-        settings.update(options)
-        return AsyncClient(**settings)
+        return AsyncClient(**self._client_options(options))
+
+    def _client_options(self, overrides: Dict[str, Any]) -> Dict[str, Any]:
+        options: Dict[str, Any] = dict(secret_id=self.secret_id, secret_key=self.secret_key,
+                                       region="ap-guangzhou", endpoint=self.url, rate_limit=0)
+        options.update(overrides)
+        return options
 
     def control(self, method: str, path: str) -> Any:
         """One call to a control endpoint (``/_emulator/...``), its JSON reply."""
