@@ -39,9 +39,10 @@ fn cancel_after(
     })
 }
 
-/// A client limited to `rate` calls/s with a burst of 1, whose first call
-/// has taken the burst: the next call waits 1/rate for its slot.
-fn paced_client(emu: &Emulator, rate: f64) -> Client {
+/// A client limited to `rate` calls/s (0: no limit) with a burst of 1,
+/// whose first call is done: it holds a pooled connection, and with a rate
+/// the burst is taken, so the next call waits 1/rate for its slot.
+fn warmed_client(emu: &Emulator, rate: f64) -> Client {
     let client = emu.client_with(ClientOptions {
         credentials: Sources::explicit(ID, KEY),
         rate_limit: Some(rate),
@@ -66,17 +67,8 @@ fn expect_cancelled(outcome: &tcr::Outcome, words: &str) {
 #[test]
 fn a_call_waiting_for_a_slow_reply_ends_at_once_and_the_next_gets_its_own() {
     let emu = Emulator::start(&["--rate", "0"]);
-    let client = emu.client_with(ClientOptions {
-        credentials: Sources::explicit(ID, KEY),
-        rate_limit: Some(0.0),
-        timeout: Some(Duration::from_secs(10)),
-        ..Default::default()
-    });
-    // Warm a pooled connection, so that the slow call runs on it.
-    assert!(client
-        .execute(&request(Some(true), None, None), None)
-        .result
-        .is_ok());
+    // A pooled connection, so that the slow call runs on it.
+    let client = warmed_client(&emu, 0.0);
     emu.fault("mode=delay&delay_ms=3000&count=1");
     let token = CancelToken::new();
     let (outcome, took) = cancel_after(&client, &token, Duration::from_millis(200), false);
@@ -135,7 +127,7 @@ fn a_token_cancelled_before_the_call_sends_nothing() {
 #[test]
 fn a_rate_limit_wait_ends_at_once_and_sends_nothing() {
     let emu = Emulator::start(&["--rate", "0"]);
-    let client = paced_client(&emu, 0.5);
+    let client = warmed_client(&emu, 0.5);
     let token = CancelToken::new();
     // The next slot is 2 s away.
     let (outcome, took) = cancel_after(&client, &token, Duration::from_millis(100), false);
@@ -182,7 +174,7 @@ fn cancelled_rate_limit_waits_give_their_slots_back() {
     // slots (0.5 s to 2.5 s away) and are cancelled there. The call after
     // them waits for one slot, not for six.
     let emu = Emulator::start(&["--rate", "0"]);
-    let client = paced_client(&emu, 2.0);
+    let client = warmed_client(&emu, 2.0);
     let token = CancelToken::new();
     std::thread::scope(|scope| {
         let waiters: Vec<_> = (0..5)
