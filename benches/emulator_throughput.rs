@@ -78,7 +78,8 @@ fn measure(threads: usize, extra: &[&str]) -> f64 {
                 let request = common::enable();
                 while !stop.load(Ordering::Relaxed) {
                     client
-                        .modify_instance_token(&request)
+                        .modify_instance_token(&request, tcr::CallSettings::default())
+                        .result
                         .expect("the emulator accepts every request");
                     done.fetch_add(1, Ordering::Relaxed);
                 }

@@ -54,7 +54,7 @@ fn main() {
         for _ in 0..RUNS {
             emu.fault(fault);
             let started = Instant::now();
-            let outcome = client.execute(&request, None);
+            let outcome = client.modify_instance_token(&request, tcr::CallSettings::default());
             times.push(started.elapsed().as_secs_f64() * 1000.0);
             tries.push(outcome.attempts);
         }

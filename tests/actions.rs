@@ -44,12 +44,17 @@ fn a_long_term_credential_from_creation_to_deletion() {
     assert!(created["Token"].as_str().is_some_and(|t| !t.is_empty()));
     assert!(created["Username"].is_string());
 
-    let disabled = client.modify_instance_token(&tcr::ModifyInstanceToken {
-        registry_id: REGISTRY,
-        token_id: &id,
-        enable: Some(false),
-        ..Default::default()
-    });
+    let disabled = client
+        .modify_instance_token(
+            &tcr::ModifyInstanceToken {
+                registry_id: REGISTRY,
+                token_id: &id,
+                enable: Some(false),
+                ..Default::default()
+            },
+            tcr::CallSettings::default(),
+        )
+        .result;
     assert!(disabled.is_ok(), "{disabled:?}");
 
     let listed = response(call(
@@ -152,7 +157,7 @@ fn only_what_cannot_have_been_processed_is_retried() {
     assert_eq!(once.attempts, 1);
     // ...while ModifyInstanceToken, which sets a state, is.
     emu.fault("mode=reset-before&count=1");
-    let modify = client.execute(&enable(), None);
+    let modify = client.modify_instance_token(&enable(), tcr::CallSettings::default());
     assert!(modify.result.is_ok(), "{:?}", modify.result);
     assert_eq!(modify.attempts, 2);
     // RequestLimitExceeded was not processed: retried for any action.
@@ -207,7 +212,10 @@ fn each_action_has_its_own_rate_limit_bucket() {
         "CreateInstanceToken",
         json!({"RegistryId": REGISTRY}),
     ));
-    assert!(client.execute(&enable(), None).result.is_ok());
+    assert!(client
+        .modify_instance_token(&enable(), tcr::CallSettings::default())
+        .result
+        .is_ok());
     let three_actions = started.elapsed();
     response(call(&client, "DescribeInstanceToken", describe));
     let then_the_same_again = started.elapsed() - three_actions;

@@ -22,7 +22,7 @@ fn cancel_after(
 ) -> (tcr::Outcome, Duration) {
     std::thread::scope(|scope| {
         let call = scope.spawn(|| {
-            let outcome = client.execute_with(
+            let outcome = client.modify_instance_token(
                 &request(Some(enable), None, None),
                 CallSettings {
                     timeout: None,
@@ -51,7 +51,10 @@ fn warmed_client(emu: &Emulator, rate: f64) -> Client {
         ..Default::default()
     });
     assert!(client
-        .execute(&request(Some(true), None, None), None)
+        .modify_instance_token(
+            &request(Some(true), None, None),
+            tcr::CallSettings::default()
+        )
         .result
         .is_ok());
     client
@@ -81,7 +84,10 @@ fn a_call_waiting_for_a_slow_reply_ends_at_once_and_the_next_gets_its_own() {
     // it gets its own reply, at once, on a new connection.
     let connections = emu.get("/_emulator/stats")["connections"].as_u64().unwrap();
     let started = Instant::now();
-    let next = client.execute(&request(Some(true), None, None), None);
+    let next = client.modify_instance_token(
+        &request(Some(true), None, None),
+        tcr::CallSettings::default(),
+    );
     assert!(next.result.is_ok(), "{:?}", next.result);
     assert_eq!(next.attempts, 1);
     assert!(
@@ -100,7 +106,10 @@ fn a_call_waiting_for_a_slow_reply_ends_at_once_and_the_next_gets_its_own() {
     assert_eq!(emu.requests(), 3);
     assert_eq!(emu.token(TOKEN)["enabled"], false);
     // A third call still gets its own reply.
-    let third = client.execute(&request(Some(true), None, None), None);
+    let third = client.modify_instance_token(
+        &request(Some(true), None, None),
+        tcr::CallSettings::default(),
+    );
     assert!(third.result.is_ok(), "{:?}", third.result);
     assert_eq!(third.attempts, 1);
     assert_eq!(emu.token(TOKEN)["enabled"], true);
@@ -112,7 +121,7 @@ fn a_token_cancelled_before_the_call_sends_nothing() {
     let client = emu.client(KEY);
     let token = CancelToken::new();
     token.cancel();
-    let outcome = client.execute_with(
+    let outcome = client.modify_instance_token(
         &request(Some(false), None, None),
         CallSettings {
             timeout: None,
@@ -180,7 +189,7 @@ fn cancelled_rate_limit_waits_give_their_slots_back() {
         let waiters: Vec<_> = (0..5)
             .map(|_| {
                 scope.spawn(|| {
-                    client.execute_with(
+                    client.modify_instance_token(
                         &request(Some(false), None, None),
                         CallSettings {
                             timeout: None,
@@ -197,7 +206,10 @@ fn cancelled_rate_limit_waits_give_their_slots_back() {
         }
     });
     let started = Instant::now();
-    let outcome = client.execute(&request(Some(true), None, None), None);
+    let outcome = client.modify_instance_token(
+        &request(Some(true), None, None),
+        tcr::CallSettings::default(),
+    );
     let waited = started.elapsed();
     eprintln!("after five cancelled waits, the next call took {waited:?}");
     assert!(outcome.result.is_ok(), "{:?}", outcome.result);
@@ -239,7 +251,7 @@ fn a_cancellable_call_sends_the_same_bytes_as_a_plain_one() {
     let client = emu.client(KEY);
     let token = CancelToken::new();
     for cancel in [None, Some(&token)] {
-        let outcome = client.execute_with(
+        let outcome = client.modify_instance_token(
             &request(Some(true), Some("same bytes"), None),
             CallSettings {
                 timeout: None,

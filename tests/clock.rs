@@ -47,7 +47,10 @@ fn a_server_ahead_or_behind_is_followed_and_relearned() {
     assert_eq!(client.clock_offset(), 0);
 
     let started = Instant::now();
-    let first = client.execute(&request(Some(false), None, None), None);
+    let first = client.modify_instance_token(
+        &request(Some(false), None, None),
+        tcr::CallSettings::default(),
+    );
     let took = started.elapsed();
     assert!(first.result.is_ok(), "{:?}", first.result);
     assert_eq!(first.attempts, 2, "one expired attempt, one corrected");
@@ -69,7 +72,10 @@ fn a_server_ahead_or_behind_is_followed_and_relearned() {
     std::thread::scope(|scope| {
         for _ in 0..4 {
             scope.spawn(|| {
-                let outcome = client.execute(&request(Some(true), None, None), None);
+                let outcome = client.modify_instance_token(
+                    &request(Some(true), None, None),
+                    tcr::CallSettings::default(),
+                );
                 assert!(outcome.result.is_ok(), "{:?}", outcome.result);
                 assert_eq!(outcome.attempts, 1);
             });
@@ -79,7 +85,10 @@ fn a_server_ahead_or_behind_is_followed_and_relearned() {
     // The server's clock is put right (or ours is): relearned on the next
     // expiry, in the other direction too.
     set_clock(&emu, -600);
-    let after = client.execute(&request(Some(false), None, None), None);
+    let after = client.modify_instance_token(
+        &request(Some(false), None, None),
+        tcr::CallSettings::default(),
+    );
     assert!(after.result.is_ok(), "{:?}", after.result);
     assert_eq!(after.attempts, 2);
     assert_offset_near(&client, -600);
@@ -92,14 +101,20 @@ fn a_server_ahead_or_behind_is_followed_and_relearned() {
 fn a_single_attempt_call_still_learns_for_the_next() {
     let emu = Emulator::start(&["--rate", "0", "--clock-offset", "-1200"]);
     let (client, _) = client_logging(&emu, 1);
-    let first = client.execute(&request(Some(true), None, None), None);
+    let first = client.modify_instance_token(
+        &request(Some(true), None, None),
+        tcr::CallSettings::default(),
+    );
     match first.result {
         Err(tcr::Error::Api(api)) => assert_eq!(api.code, tcr::SIGNATURE_EXPIRED),
         other => panic!("{other:?}"),
     }
     assert_eq!(first.attempts, 1, "max_attempts 1 is never exceeded");
     assert_offset_near(&client, -1200);
-    let second = client.execute(&request(Some(true), None, None), None);
+    let second = client.modify_instance_token(
+        &request(Some(true), None, None),
+        tcr::CallSettings::default(),
+    );
     assert!(second.result.is_ok(), "{:?}", second.result);
     assert_eq!(second.attempts, 1);
 }
@@ -108,7 +123,10 @@ fn a_single_attempt_call_still_learns_for_the_next() {
 fn an_offset_beyond_a_day_is_refused_and_reported() {
     let emu = Emulator::start(&["--rate", "0", "--clock-offset", "90000"]);
     let (client, lines) = client_logging(&emu, 3);
-    let outcome = client.execute(&request(Some(true), None, None), None);
+    let outcome = client.modify_instance_token(
+        &request(Some(true), None, None),
+        tcr::CallSettings::default(),
+    );
     match outcome.result {
         Err(tcr::Error::Api(api)) => assert_eq!(api.code, tcr::SIGNATURE_EXPIRED),
         other => panic!("{other:?}"),
@@ -132,7 +150,10 @@ fn only_a_signature_expiry_with_a_date_moves_the_clock() {
     let (client, _) = client_logging(&emu, 3);
     // Another error code from a server far ahead: the Date is ignored.
     emu.fault("mode=error&code=AuthFailure.SignatureFailure&count=1");
-    let outcome = client.execute(&request(Some(true), None, None), None);
+    let outcome = client.modify_instance_token(
+        &request(Some(true), None, None),
+        tcr::CallSettings::default(),
+    );
     assert!(outcome.result.is_err());
     assert_eq!(outcome.attempts, 1);
     assert_eq!(client.clock_offset(), 0);
@@ -142,7 +163,10 @@ fn only_a_signature_expiry_with_a_date_moves_the_clock() {
         .replace('"', "%22");
     for date in ["", "soon", "Tue,%2014%20Nov%202023%2099:13:20%20GMT"] {
         emu.fault(&format!("mode=body&count=1&date={date}&body={body}"));
-        let outcome = client.execute(&request(Some(true), None, None), None);
+        let outcome = client.modify_instance_token(
+            &request(Some(true), None, None),
+            tcr::CallSettings::default(),
+        );
         match outcome.result {
             Err(tcr::Error::Api(api)) => assert_eq!(api.code, tcr::SIGNATURE_EXPIRED),
             other => panic!("{date}: {other:?}"),
@@ -152,7 +176,10 @@ fn only_a_signature_expiry_with_a_date_moves_the_clock() {
     }
     // The same reply with the emulator's own Date is learned from.
     emu.fault(&format!("mode=body&count=1&body={body}"));
-    let outcome = client.execute(&request(Some(true), None, None), None);
+    let outcome = client.modify_instance_token(
+        &request(Some(true), None, None),
+        tcr::CallSettings::default(),
+    );
     assert!(outcome.result.is_ok(), "{:?}", outcome.result);
     assert_eq!(outcome.attempts, 2);
     assert_offset_near(&client, 900);
@@ -163,7 +190,10 @@ fn a_prepared_request_is_what_a_call_sends_and_is_accepted_from_another_client()
     let emu = Emulator::start(&["--rate", "0", "--clock-offset", "900"]);
     let client = emu.client(KEY);
     // Learn the clock with a call, then prepare: the same offset is used.
-    let call = client.execute(&request(Some(false), Some("rotated"), Some(1)), None);
+    let call = client.modify_instance_token(
+        &request(Some(false), Some("rotated"), Some(1)),
+        tcr::CallSettings::default(),
+    );
     assert!(call.result.is_ok(), "{:?}", call.result);
     let prepared = client
         .prepare_modify_instance_token(&request(Some(false), Some("rotated"), Some(1)))

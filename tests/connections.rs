@@ -34,7 +34,10 @@ fn calls_spaced_past_the_idle_fault(emu: &Emulator, client: &Client, fault: &str
     let mut failures = Vec::new();
     for i in 0..CALLS {
         let enable = i % 2 == 0;
-        let outcome = client.execute(&request(Some(enable), None, None), None);
+        let outcome = client.modify_instance_token(
+            &request(Some(enable), None, None),
+            tcr::CallSettings::default(),
+        );
         match outcome.result {
             Ok(reply) if reply.request_id == STRAY => {
                 failures.push(format!("call {i}: took the stray reply as its own"))
@@ -112,7 +115,11 @@ fn a_reply_followed_at_once_by_stray_bytes_is_used_and_its_connection_is_not() {
     emu.fault("mode=stray-reply&delay_ms=1");
     for i in 0..CALLS {
         let reply = client
-            .modify_instance_token(&request(Some(i % 2 == 0), None, None))
+            .modify_instance_token(
+                &request(Some(i % 2 == 0), None, None),
+                tcr::CallSettings::default(),
+            )
+            .result
             .unwrap_or_else(|e| panic!("call {i}: {e}"));
         assert_ne!(reply.request_id, STRAY, "call {i}");
         assert_eq!(emu.token(TOKEN)["enabled"], i % 2 == 0, "call {i}");
@@ -127,7 +134,10 @@ fn connections_are_still_reused_when_nothing_happened_to_them() {
     // The harness's own control connection is counted too.
     let before = emu.get("/_emulator/stats")["connections"].as_u64().unwrap();
     for _ in 0..20 {
-        client.modify_instance_token(&enable()).unwrap();
+        client
+            .modify_instance_token(&enable(), tcr::CallSettings::default())
+            .result
+            .unwrap();
     }
     let after = emu.get("/_emulator/stats")["connections"].as_u64().unwrap();
     assert_eq!(after - before, 1, "20 calls, one connection");

@@ -44,7 +44,10 @@ fn environment_credentials_and_region() {
         (client.credential_source().as_str(), client.region()),
         ("environment", "ap-shanghai")
     );
-    client.modify_instance_token(&enable()).unwrap();
+    client
+        .modify_instance_token(&enable(), tcr::CallSettings::default())
+        .result
+        .unwrap();
     let seen = emu.get("/_emulator/requests");
     assert_eq!(seen["requests"][0]["headers"]["x-tc-region"], "ap-shanghai");
 }
@@ -74,7 +77,10 @@ fn profile_file_credentials() {
         "{}",
         client.credential_source()
     );
-    client.modify_instance_token(&enable()).unwrap();
+    client
+        .modify_instance_token(&enable(), tcr::CallSettings::default())
+        .result
+        .unwrap();
     // The option names the file and section too, before the environment.
     let client = Client::new_with_env(
         &ClientOptions {
@@ -91,7 +97,7 @@ fn profile_file_credentials() {
     )
     .unwrap();
     assert!(
-        matches!(client.modify_instance_token(&enable()), Err(Error::Api(api)) if api.code == "AuthFailure.SecretIdNotFound")
+        matches!(client.modify_instance_token(&enable(), tcr::CallSettings::default()).result, Err(Error::Api(api)) if api.code == "AuthFailure.SecretIdNotFound")
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -122,7 +128,10 @@ fn cvm_role_credentials_are_discovered_and_cached() {
         client.credential_source()
     );
     for _ in 0..5 {
-        client.modify_instance_token(&enable()).unwrap();
+        client
+            .modify_instance_token(&enable(), tcr::CallSettings::default())
+            .result
+            .unwrap();
     }
     assert_eq!(
         emu.get("/_emulator/stats")["metadata_fetches"],
@@ -144,13 +153,20 @@ fn cvm_role_credentials_refresh_before_expiry_once_under_concurrency() {
     // the lifetime, whichever is shorter).
     let emu = Emulator::start(&["--rate", "0", "--role", "short-lived:4"]);
     let client = Arc::new(role_client(&emu));
-    client.modify_instance_token(&enable()).unwrap();
+    client
+        .modify_instance_token(&enable(), tcr::CallSettings::default())
+        .result
+        .unwrap();
     assert_eq!(emu.get("/_emulator/stats")["metadata_fetches"], 1);
     std::thread::sleep(Duration::from_millis(2300));
     let threads: Vec<_> = (0..8)
         .map(|_| {
             let c = Arc::clone(&client);
-            std::thread::spawn(move || c.modify_instance_token(&enable()).map(|_| ()))
+            std::thread::spawn(move || {
+                c.modify_instance_token(&enable(), tcr::CallSettings::default())
+                    .result
+                    .map(|_| ())
+            })
         })
         .collect();
     for t in threads {

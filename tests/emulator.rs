@@ -30,7 +30,10 @@ fn good<'a>() -> Raw<'a> {
 fn seed_examples_change_the_state() {
     let emu = Emulator::start(&["--rate", "0"]);
     let client = emu.client(KEY);
-    let outcome = client.execute(&request(Some(false), None, None), None);
+    let outcome = client.modify_instance_token(
+        &request(Some(false), None, None),
+        tcr::CallSettings::default(),
+    );
     let r = outcome.result.unwrap();
     assert_eq!(
         (r.request_id.len(), r.http_status, outcome.attempts),
@@ -38,16 +41,28 @@ fn seed_examples_change_the_state() {
     );
     assert_eq!(emu.token(TOKEN), json!({"enabled": false, "desc": ""}));
     client
-        .modify_instance_token(&request(Some(true), None, None))
+        .modify_instance_token(
+            &request(Some(true), None, None),
+            tcr::CallSettings::default(),
+        )
+        .result
         .unwrap();
     assert_eq!(emu.token(TOKEN), json!({"enabled": true, "desc": ""}));
     client
-        .modify_instance_token(&request(None, Some("aaa"), Some(1)))
+        .modify_instance_token(
+            &request(None, Some("aaa"), Some(1)),
+            tcr::CallSettings::default(),
+        )
+        .result
         .unwrap();
     assert_eq!(emu.token(TOKEN), json!({"enabled": true, "desc": "aaa"}));
     // An empty description is sent and clears it.
     client
-        .modify_instance_token(&request(None, Some(""), Some(1)))
+        .modify_instance_token(
+            &request(None, Some(""), Some(1)),
+            tcr::CallSettings::default(),
+        )
+        .result
         .unwrap();
     assert_eq!(emu.token(TOKEN)["desc"], "");
     // The other token was not touched.
@@ -74,7 +89,9 @@ fn invalid_requests_are_never_sent() {
     ] {
         assert!(
             matches!(
-                client.modify_instance_token(&bad),
+                client
+                    .modify_instance_token(&bad, tcr::CallSettings::default())
+                    .result,
                 Err(Error::InvalidArgument { .. })
             ),
             "{bad:?}"
@@ -290,7 +307,11 @@ fn signature_verification_and_documented_error_codes() {
 fn describe_instance_token_reads_the_state() {
     let emu = Emulator::start(&["--rate", "0"]);
     emu.client(KEY)
-        .modify_instance_token(&request(None, Some("ci"), Some(1)))
+        .modify_instance_token(
+            &request(None, Some("ci"), Some(1)),
+            tcr::CallSettings::default(),
+        )
+        .result
         .unwrap();
     let body = r#"{"RegistryId": "tcr-12345"}"#;
     assert_eq!(
@@ -333,7 +354,13 @@ fn the_rate_limit_is_twenty_per_second_per_secret_id() {
     let started = Instant::now();
     let (mut ok, mut limited) = (0, 0);
     for _ in 0..40 {
-        match client.modify_instance_token(&request(Some(true), None, None)) {
+        match client
+            .modify_instance_token(
+                &request(Some(true), None, None),
+                tcr::CallSettings::default(),
+            )
+            .result
+        {
             Ok(_) => ok += 1,
             Err(Error::Api(api)) if api.code == "RequestLimitExceeded" => limited += 1,
             Err(other) => panic!("{other}"),
@@ -361,8 +388,12 @@ fn the_rate_limit_is_twenty_per_second_per_secret_id() {
         rate_limit: Some(0.0),
         ..Default::default()
     });
-    temp.modify_instance_token(&request(Some(true), None, None))
-        .unwrap();
+    temp.modify_instance_token(
+        &request(Some(true), None, None),
+        tcr::CallSettings::default(),
+    )
+    .result
+    .unwrap();
 }
 
 #[test]
@@ -378,7 +409,14 @@ fn faults_map_to_the_right_errors_and_the_client_recovers() {
         max_attempts: Some(1),
         ..Default::default()
     });
-    let call = || client.modify_instance_token(&request(Some(true), None, None));
+    let call = || {
+        client
+            .modify_instance_token(
+                &request(Some(true), None, None),
+                tcr::CallSettings::default(),
+            )
+            .result
+    };
     type IsExpected = fn(&Error) -> bool;
     let cases: Vec<(&str, IsExpected)> = vec![
         ("mode=drop&count=1", |e| matches!(e, Error::Network(_))),
@@ -447,7 +485,13 @@ fn connection_refused_is_a_network_error() {
         ..Default::default()
     })
     .unwrap();
-    match client.modify_instance_token(&request(Some(true), None, None)) {
+    match client
+        .modify_instance_token(
+            &request(Some(true), None, None),
+            tcr::CallSettings::default(),
+        )
+        .result
+    {
         Err(Error::Network(message)) => assert!(message.contains(&endpoint), "{message}"),
         other => panic!("{other:?}"),
     }
@@ -466,7 +510,11 @@ fn errors_and_debug_output_never_contain_secrets() {
         ..Default::default()
     });
     let error = client
-        .modify_instance_token(&request(Some(true), None, None))
+        .modify_instance_token(
+            &request(Some(true), None, None),
+            tcr::CallSettings::default(),
+        )
+        .result
         .unwrap_err();
     let shown = format!("{error} {error:?} {client:?}");
     assert!(shown.contains("AuthFailure.TokenFailure"), "{shown}");

@@ -65,7 +65,7 @@ fn each_fault_gets_its_status_its_retry_policy_and_a_bounded_time() {
     for (fault, expected, attempts) in cases {
         emu.fault(fault);
         let started = Instant::now();
-        let outcome = client.execute(&enable(), None);
+        let outcome = client.modify_instance_token(&enable(), tcr::CallSettings::default());
         let took = started.elapsed();
         emu.fault("mode=none");
         let error = outcome.result.as_ref().expect_err(fault);
@@ -78,7 +78,8 @@ fn each_fault_gets_its_status_its_retry_policy_and_a_bounded_time() {
         assert!(took <= timeout + timeout / 2, "{fault} took {took:?}");
         // The same client keeps working (the delayed reply may still be draining).
         client
-            .modify_instance_token(&enable())
+            .modify_instance_token(&enable(), tcr::CallSettings::default())
+            .result
             .unwrap_or_else(|e| panic!("after {fault}: {e}"));
     }
 }
@@ -126,7 +127,7 @@ fn refused_connections_untrusted_certificates_and_refusing_proxies() {
         })
         .unwrap();
         let started = Instant::now();
-        let outcome = client.execute(&enable(), None);
+        let outcome = client.modify_instance_token(&enable(), tcr::CallSettings::default());
         assert!(
             matches!(outcome.result, Err(Error::Network(_))),
             "{name}: {:?}",

@@ -24,7 +24,10 @@ fn logged_client(emu: &Emulator) -> (Client, CollectedLines) {
 }
 
 fn protocol_error(client: &Client) -> (u16, String) {
-    match client.modify_instance_token(&enable()) {
+    match client
+        .modify_instance_token(&enable(), tcr::CallSettings::default())
+        .result
+    {
         Err(Error::Protocol {
             http_status,
             message,
@@ -49,7 +52,8 @@ fn huge_and_endless_bodies_stop_at_the_cap_at_once() {
         );
         assert!(took < Duration::from_secs(2), "{fault} took {took:?}");
         client
-            .modify_instance_token(&enable())
+            .modify_instance_token(&enable(), tcr::CallSettings::default())
+            .result
             .unwrap_or_else(|e| panic!("after {fault}: {e}"));
     }
     // A body just under the cap is still read (and is not the service's JSON).
@@ -89,7 +93,10 @@ fn echoed_secrets_reach_no_message_and_no_log_line() {
     assert!(message.contains("x-tc-token: [redacted]"), "{message}");
     texts.push(message);
     emu.fault("mode=echo-headers&status=200&count=1");
-    match client.modify_instance_token(&enable()) {
+    match client
+        .modify_instance_token(&enable(), tcr::CallSettings::default())
+        .result
+    {
         Err(Error::Api(api)) => {
             assert_eq!(api.code, "InvalidParameter");
             assert!(
@@ -128,7 +135,10 @@ fn a_reply_cannot_forge_log_lines() {
         forged.replace('\n', "\\n")
     );
     emu.fault(&format!("mode=body&count=1&body={}", percent_encode(&body)));
-    let api = match client.modify_instance_token(&enable()) {
+    let api = match client
+        .modify_instance_token(&enable(), tcr::CallSettings::default())
+        .result
+    {
         Err(Error::Api(api)) => api,
         other => panic!("{other:?}"),
     };
@@ -137,7 +147,10 @@ fn a_reply_cannot_forge_log_lines() {
         "mode=body&count=1&body={}",
         percent_encode(ok_body)
     ));
-    let ok = client.modify_instance_token(&enable()).unwrap();
+    let ok = client
+        .modify_instance_token(&enable(), tcr::CallSettings::default())
+        .result
+        .unwrap();
     assert_eq!(ok.request_id, "r-2\\r\\u{1b}[2J x=1");
     for text in [
         &api.code,
@@ -179,7 +192,10 @@ fn valid_json_beyond_f64_and_utf16_is_taken_as_sent() {
     // The typed call and the generic one (which hands the Response back
     // byte for byte, even where it starts like the key or the token).
     emu.fault(&format!("mode=body&count=1&body={}", percent_encode(&body)));
-    let typed = client.modify_instance_token(&enable()).unwrap();
+    let typed = client
+        .modify_instance_token(&enable(), tcr::CallSettings::default())
+        .result
+        .unwrap();
     assert_eq!(typed.request_id, "r-1");
     emu.fault(&format!("mode=body&count=1&body={}", percent_encode(&body)));
     let generic = client

@@ -29,7 +29,8 @@ fn the_proxy_environment_is_used_unless_ignored() {
     let call = |options: &ClientOptions| {
         Client::new(options)
             .unwrap()
-            .modify_instance_token(&enable())
+            .modify_instance_token(&enable(), tcr::CallSettings::default())
+            .result
             .unwrap();
         proxy.get("/_emulator/stats")["proxied"].as_u64().unwrap()
     };

@@ -26,13 +26,18 @@ fn a_huge_or_endless_body_grows_the_peak_by_a_few_mib_at_most() {
         rate_limit: Some(0.0),
         ..Default::default()
     });
-    client.modify_instance_token(&enable()).unwrap(); // warm: lanes, TLS roots
+    client
+        .modify_instance_token(&enable(), tcr::CallSettings::default())
+        .result
+        .unwrap(); // warm: lanes, TLS roots
     for fault in ["big-body", "endless-body"] {
         // Writing 5 resets the peak (VmHWM) to the current resident size.
         std::fs::write("/proc/self/clear_refs", "5").unwrap();
         let before = status_kib("VmRSS:");
         emu.fault(&format!("mode={fault}&count=1"));
-        let result = client.modify_instance_token(&enable());
+        let result = client
+            .modify_instance_token(&enable(), tcr::CallSettings::default())
+            .result;
         let growth_kib = status_kib("VmHWM:").saturating_sub(before);
         assert!(
             matches!(result, Err(Error::Protocol { .. })),

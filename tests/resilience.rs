@@ -25,7 +25,7 @@ fn network_failures_before_a_reply_are_retried_and_counted() {
     let emu = Emulator::start(&["--rate", "0"]);
     let client = emu.client_with(options());
     emu.fault("mode=drop&count=2");
-    let outcome = client.execute(&enable(), None);
+    let outcome = client.modify_instance_token(&enable(), tcr::CallSettings::default());
     outcome.result.expect("the third attempt succeeds");
     assert_eq!(outcome.attempts, 3);
     let stats = emu.get("/_emulator/stats");
@@ -44,7 +44,7 @@ fn network_failures_before_a_reply_are_retried_and_counted() {
         ..options()
     });
     emu.fault("mode=drop&count=1");
-    let outcome = once.execute(&enable(), None);
+    let outcome = once.modify_instance_token(&enable(), tcr::CallSettings::default());
     assert!(matches!(outcome.result, Err(Error::Network(_))));
     assert_eq!(outcome.attempts, 1);
 }
@@ -54,7 +54,7 @@ fn a_connection_reset_after_the_reply_began_is_not_retried() {
     let emu = Emulator::start(&["--rate", "0"]);
     let client = emu.client_with(options());
     emu.fault("mode=reset&count=1");
-    let outcome = client.execute(&enable(), None);
+    let outcome = client.modify_instance_token(&enable(), tcr::CallSettings::default());
     assert!(
         matches!(outcome.result, Err(Error::Network(_))),
         "{:?}",
@@ -75,7 +75,7 @@ fn request_limit_exceeded_and_its_sub_codes_are_retried() {
     ] {
         emu.fault(&format!("mode=error&code={code}&count=2"));
         let started = Instant::now();
-        let outcome = client.execute(&enable(), None);
+        let outcome = client.modify_instance_token(&enable(), tcr::CallSettings::default());
         assert!(outcome.result.is_ok(), "{code}: {:?}", outcome.result);
         assert_eq!(outcome.attempts, 3, "{code}");
         // Full jitter: at most 500 ms + 1000 ms of backoff, plus three
@@ -100,11 +100,12 @@ fn other_failures_are_not_retried() {
         "mode=no-request-id&count=1",
     ] {
         emu.fault(fault);
-        let outcome = client.execute(&enable(), None);
+        let outcome = client.modify_instance_token(&enable(), tcr::CallSettings::default());
         assert!(outcome.result.is_err(), "{fault}");
         assert_eq!(outcome.attempts, 1, "{fault}");
     }
-    let bad = client.execute(&request(None, None, None), None);
+    let bad =
+        client.modify_instance_token(&request(None, None, None), tcr::CallSettings::default());
     assert!(matches!(bad.result, Err(Error::InvalidArgument { .. })));
     assert_eq!(bad.attempts, 0, "an invalid request is never sent");
 }
@@ -119,7 +120,7 @@ fn a_request_limit_storm_gives_up_within_the_timeout() {
     });
     emu.fault("mode=error&code=RequestLimitExceeded");
     let started = Instant::now();
-    let outcome = client.execute(&enable(), None);
+    let outcome = client.modify_instance_token(&enable(), tcr::CallSettings::default());
     let took = started.elapsed();
     assert!(
         matches!(&outcome.result, Err(Error::Api(api)) if api.code == "RequestLimitExceeded"),
@@ -146,7 +147,7 @@ fn every_attempt_is_signed_afresh() {
         ..options()
     });
     emu.fault("mode=drop&count=1&delay_ms=2100");
-    let outcome = client.execute(&enable(), None);
+    let outcome = client.modify_instance_token(&enable(), tcr::CallSettings::default());
     assert!(outcome.result.is_ok(), "{:?}", outcome.result);
     assert_eq!(outcome.attempts, 2);
     let seen = emu.get("/_emulator/requests");
@@ -181,7 +182,11 @@ fn the_client_side_limiter_keeps_under_the_service_limit() {
             let c = Arc::clone(&client);
             std::thread::spawn(move || {
                 (0..4)
-                    .map(|_| c.modify_instance_token(&enable()).is_ok())
+                    .map(|_| {
+                        c.modify_instance_token(&enable(), tcr::CallSettings::default())
+                            .result
+                            .is_ok()
+                    })
                     .filter(|ok| *ok)
                     .count()
             })
@@ -206,10 +211,13 @@ fn waiting_for_the_limiter_counts_against_the_timeout() {
         timeout: Some(Duration::from_millis(300)),
         ..options()
     });
-    client.modify_instance_token(&enable()).unwrap();
+    client
+        .modify_instance_token(&enable(), tcr::CallSettings::default())
+        .result
+        .unwrap();
     let before = emu.requests();
     let started = Instant::now();
-    let outcome = client.execute(&enable(), None);
+    let outcome = client.modify_instance_token(&enable(), tcr::CallSettings::default());
     assert!(
         matches!(&outcome.result, Err(Error::Timeout(m)) if m.contains("rate limit")),
         "{:?}",
@@ -233,11 +241,20 @@ fn one_log_line_per_attempt_and_never_a_secret() {
         log: Some(sink),
         ..options()
     });
-    client.modify_instance_token(&enable()).unwrap();
+    client
+        .modify_instance_token(&enable(), tcr::CallSettings::default())
+        .result
+        .unwrap();
     emu.fault("mode=drop&count=1");
-    client.modify_instance_token(&enable()).unwrap();
+    client
+        .modify_instance_token(&enable(), tcr::CallSettings::default())
+        .result
+        .unwrap();
     emu.fault("mode=error&code=ResourceNotFound&count=1");
-    client.modify_instance_token(&enable()).unwrap_err();
+    client
+        .modify_instance_token(&enable(), tcr::CallSettings::default())
+        .result
+        .unwrap_err();
     // The failing client's own lines are searched too (see below).
     let (wrong_sink, wrong_lines) = collecting_sink();
     let wrong = emu.client_with(ClientOptions {
@@ -250,7 +267,10 @@ fn one_log_line_per_attempt_and_never_a_secret() {
         log: Some(wrong_sink),
         ..options()
     });
-    wrong.modify_instance_token(&enable()).unwrap_err();
+    wrong
+        .modify_instance_token(&enable(), tcr::CallSettings::default())
+        .result
+        .unwrap_err();
     let failing = attempt_lines(&wrong_lines);
     assert_eq!(failing.len(), 1, "{failing:#?}");
     assert!(

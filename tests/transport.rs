@@ -41,7 +41,10 @@ fn https_with_the_emulators_ca_bundle() {
         ..options()
     })
     .unwrap();
-    client.modify_instance_token(&enable()).unwrap();
+    client
+        .modify_instance_token(&enable(), tcr::CallSettings::default())
+        .result
+        .unwrap();
     assert_eq!(emu.get("/_emulator/stats")["accepted"], 1);
     std::fs::remove_file(&ca).unwrap();
 }
@@ -55,7 +58,10 @@ fn an_untrusted_certificate_is_refused_and_nothing_is_accepted() {
         ..options()
     })
     .unwrap();
-    match client.modify_instance_token(&enable()) {
+    match client
+        .modify_instance_token(&enable(), tcr::CallSettings::default())
+        .result
+    {
         Err(Error::Network(message)) => assert!(message.contains("certificate"), "{message}"),
         other => panic!("{other:?}"),
     }
@@ -81,7 +87,10 @@ fn turning_verification_off_is_explicit_and_logged() {
         ..options()
     })
     .unwrap();
-    client.modify_instance_token(&enable()).unwrap();
+    client
+        .modify_instance_token(&enable(), tcr::CallSettings::default())
+        .result
+        .unwrap();
     let warnings = warnings.lock().unwrap();
     assert!(
         warnings
@@ -103,7 +112,9 @@ fn an_https_endpoint_never_falls_back_to_http() {
     })
     .unwrap();
     // The TLS handshake fails (or never completes): no plain-HTTP retry.
-    let result = client.modify_instance_token(&enable());
+    let result = client
+        .modify_instance_token(&enable(), tcr::CallSettings::default())
+        .result;
     assert!(
         matches!(result, Err(Error::Network(_)) | Err(Error::Timeout(_))),
         "{result:?}"
@@ -123,7 +134,10 @@ fn an_explicit_proxy_carries_the_request() {
         ..options()
     })
     .unwrap();
-    client.modify_instance_token(&enable()).unwrap();
+    client
+        .modify_instance_token(&enable(), tcr::CallSettings::default())
+        .result
+        .unwrap();
     let stats = emu.get("/_emulator/stats");
     assert_eq!(
         (stats["proxied"].as_u64(), stats["accepted"].as_u64()),
@@ -145,7 +159,9 @@ fn a_refusing_proxy_is_a_network_error_and_no_proxy_bypasses_it() {
     })
     .unwrap();
     assert!(matches!(
-        client.modify_instance_token(&enable()),
+        client
+            .modify_instance_token(&enable(), tcr::CallSettings::default())
+            .result,
         Err(Error::Network(_))
     ));
     // NO_PROXY (read from the environment) names the endpoint: sent directly.
@@ -159,7 +175,10 @@ fn a_refusing_proxy_is_a_network_error_and_no_proxy_bypasses_it() {
         &env,
     )
     .unwrap();
-    client.modify_instance_token(&enable()).unwrap();
+    client
+        .modify_instance_token(&enable(), tcr::CallSettings::default())
+        .result
+        .unwrap();
     // ...unless the environment is ignored.
     let client = Client::new_with_env(
         &ClientOptions {
@@ -172,7 +191,9 @@ fn a_refusing_proxy_is_a_network_error_and_no_proxy_bypasses_it() {
     )
     .unwrap();
     assert!(matches!(
-        client.modify_instance_token(&enable()),
+        client
+            .modify_instance_token(&enable(), tcr::CallSettings::default())
+            .result,
         Err(Error::Network(_))
     ));
 }
@@ -189,7 +210,10 @@ fn x_tc_language_is_sent_only_when_set() {
         ..options()
     })
     .unwrap();
-    plain.modify_instance_token(&enable()).unwrap();
+    plain
+        .modify_instance_token(&enable(), tcr::CallSettings::default())
+        .result
+        .unwrap();
     assert!(
         last_headers().get("x-tc-language").is_none(),
         "{}",
@@ -201,7 +225,10 @@ fn x_tc_language_is_sent_only_when_set() {
         ..options()
     })
     .unwrap();
-    english.modify_instance_token(&enable()).unwrap();
+    english
+        .modify_instance_token(&enable(), tcr::CallSettings::default())
+        .result
+        .unwrap();
     assert_eq!(last_headers()["x-tc-language"], "en-US");
 }
 
@@ -307,7 +334,9 @@ fn connect_timeout_bounds_a_connection_that_never_completes() {
     })
     .unwrap();
     let started = Instant::now();
-    let result = client.modify_instance_token(&enable());
+    let result = client
+        .modify_instance_token(&enable(), tcr::CallSettings::default())
+        .result;
     let took = started.elapsed();
     assert!(
         matches!(&result, Err(Error::Timeout(m)) if m.contains("in time")),

@@ -19,7 +19,7 @@ use crate::config::{self, Endpoint, Language, Scheme};
 use crate::credential::{self, Env, Provider, Sources};
 use crate::error::Error;
 use crate::limiter::RateLimiter;
-use crate::log::{LogSink, Logger};
+use crate::log::{Level, LogSink, Logger};
 use crate::transport::{self, Http};
 use clock::Clock;
 use exchange::Exchange;
@@ -103,7 +103,7 @@ impl std::fmt::Debug for ClientOptions<'_> {
     }
 }
 
-/// Per-call settings of [`Client::execute_with`]. `Default` is the
+/// Per-call settings of [`Client::modify_instance_token`] and [`Client::call`]. `Default` is the
 /// client's timeout and no cancellation.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CallSettings<'a> {
@@ -241,10 +241,21 @@ impl Client {
         })
     }
 
+    /// The lowest level of lines the [`ClientOptions::log`] sink receives
+    /// from now on, for calls already running too: [`Level::Warn`] stops
+    /// debug lines (they are then not even formatted), [`Level::Debug`]
+    /// (the default) starts them again. `TCR_LOG=debug` on stderr is not
+    /// affected.
+    pub fn set_log_level(&self, level: Level) {
+        self.logger.set_sink_level(level);
+    }
+
+    /// The region every request is signed for.
     pub fn region(&self) -> &str {
         &self.region
     }
 
+    /// Where requests go.
     pub fn endpoint(&self) -> &Endpoint {
         &self.endpoint
     }
@@ -256,62 +267,35 @@ impl Client {
 
     /// Seconds added to the local clock when signing: the service's clock
     /// minus ours, as learned from the last `AuthFailure.SignatureExpire`
-    /// reply with a valid `Date` header (0 until then). See
-    /// [`Client::execute`].
+    /// reply with a valid `Date` header (0 until then); see "Clock" in
+    /// `docs/behaviour.md`.
     pub fn clock_offset(&self) -> i64 {
         self.clock.offset()
     }
 
-    /// Enables, disables or re-describes one long-term access credential.
-    /// The request is validated first; an invalid one is never sent.
-    /// Repeating a call is safe: it sets a state rather than changing one,
-    /// which is why failed attempts may be retried.
-    pub fn modify_instance_token(
-        &self,
-        request: &ModifyInstanceToken<'_>,
-    ) -> Result<ModifyInstanceTokenResponse, Error> {
-        self.execute(request, None).result
-    }
-
-    /// As [`Client::modify_instance_token`], with this call's total time
-    /// bounded by `timeout` instead of the client's (`None`: the client's).
-    /// Wrappers use it to honour a caller's deadline.
-    pub fn modify_instance_token_with_timeout(
-        &self,
-        request: &ModifyInstanceToken<'_>,
-        timeout: Option<Duration>,
-    ) -> Result<ModifyInstanceTokenResponse, Error> {
-        self.execute(request, timeout).result
-    }
-
-    /// The whole call: validation, then up to `max_attempts` attempts, each
-    /// waiting for the rate limiter and signed afresh, retrying network
-    /// failures before a reply and `RequestLimitExceeded[.*]` with
-    /// full-jitter exponential backoff, never past the timeout.
+    /// Enables, disables or re-describes one long-term access credential,
+    /// with this call's [`CallSettings`] (`CallSettings::default()`: the
+    /// client's timeout, no cancellation). The request is validated first;
+    /// an invalid one is never sent (`attempts` 0). Failed attempts may be
+    /// retried, because the call sets a state rather than changing one: the
+    /// rules for retries, rate limiting, the clock and cancellation are in
+    /// `docs/behaviour.md`.
     ///
-    /// An `AuthFailure.SignatureExpire` reply with a valid `Date` header
-    /// sets the client's clock offset (unless it is beyond
-    /// [`MAX_CLOCK_OFFSET`]: then a warning is logged and the offset kept),
-    /// and the call is signed again and tried once more at once, as one of
-    /// its attempts. Later calls sign with that offset from their first
-    /// attempt.
-    pub fn execute(&self, request: &ModifyInstanceToken<'_>, timeout: Option<Duration>) -> Outcome {
-        self.execute_with(
-            request,
-            CallSettings {
-                timeout,
-                cancel: None,
-            },
-        )
-    }
-
-    /// As [`Client::execute`], with a [`CancelToken`] that ends the call
-    /// at once from another thread: before anything is sent (nothing is),
-    /// while waiting for the rate limiter (nothing is sent) or a backoff
-    /// (nothing more is), or during an attempt (its request may already
-    /// have been sent, and processed). The attempt's connection is closed,
-    /// never reused. Fetching CVM role credentials is not interrupted.
-    pub fn execute_with(
+    /// ```no_run
+    /// use tcr::{CallSettings, Client, ClientOptions, ModifyInstanceToken};
+    ///
+    /// let client = Client::new(&ClientOptions { region: Some("ap-guangzhou"), ..Default::default() })?;
+    /// let request = ModifyInstanceToken {
+    ///     registry_id: "tcr-12345",
+    ///     token_id: "2ab3af0d-893d-423f-91b1-27713566f95f",
+    ///     enable: Some(false),
+    ///     ..Default::default()
+    /// };
+    /// let outcome = client.modify_instance_token(&request, CallSettings::default());
+    /// println!("{} after {} attempt(s)", outcome.result?.request_id, outcome.attempts);
+    /// # Ok::<(), tcr::Error>(())
+    /// ```
+    pub fn modify_instance_token(
         &self,
         request: &ModifyInstanceToken<'_>,
         call: CallSettings<'_>,
@@ -336,7 +320,7 @@ impl Client {
     /// `params_json` (a JSON object) as its parameters, and returns the
     /// reply's `Response` object as JSON text. Same signer, credentials,
     /// clock, transport, timeouts, cancellation and errors as
-    /// [`Client::execute_with`], with two differences: the action may not
+    /// [`Client::modify_instance_token`], with two differences: the action may not
     /// be repeatable, so a network failure is retried only when the
     /// request cannot have been written (a failed connect), besides
     /// `RequestLimitExceeded[.*]`; and each action has its own client-side

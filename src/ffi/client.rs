@@ -2,16 +2,18 @@
 
 use super::export::reset;
 use super::options::tcr_client_options;
+use super::options::{TCR_LOG_DEBUG, TCR_LOG_WARN};
 use super::panic::{boundary, boundary_or};
 use super::sized::read_sized;
 use super::status::tcr_status;
 use super::strings::c_string;
 use crate::client::Client;
-use libc::c_char;
+use crate::log::Level;
+use libc::{c_char, c_int};
 
 /// An opaque client: `tcr_client_new`, `tcr_client_free`,
-/// `tcr_client_clock_offset`, and the calls (`tcr_modify_instance_token`,
-/// `tcr_call`, the `_prepare` functions). Thread safety: safe to share
+/// `tcr_client_clock_offset`, `tcr_client_set_log_level`, and the calls
+/// (`tcr_modify_instance_token`, `tcr_call`, the `_prepare` functions). Thread safety: safe to share
 /// between threads; every function taking `const tcr_client *` may be
 /// called concurrently.
 pub struct tcr_client {
@@ -85,4 +87,35 @@ pub unsafe extern "C" fn tcr_client_free(client: *mut tcr_client) {
 #[no_mangle]
 pub unsafe extern "C" fn tcr_client_clock_offset(client: *const tcr_client) -> i64 {
     boundary_or(0, || client.as_ref().map_or(0, |c| c.inner.clock_offset()))
+}
+
+/// Sets the lowest level of lines the client's `log_callback` receives from
+/// now on, also for calls running on other threads: `TCR_LOG_WARN` stops
+/// the per-attempt debug lines (libtcr then does not even format them),
+/// `TCR_LOG_DEBUG` (a new client's level) starts them again. A binding
+/// whose logging is configured after the client was made uses it to send
+/// lines only while someone listens. `TCR_LOG=debug` on stderr is not
+/// affected.
+///
+/// - `client`: a client not freed yet; not NULL.
+/// - `level`: `TCR_LOG_DEBUG` or `TCR_LOG_WARN`.
+///
+/// Returns `TCR_OK`, or `TCR_INVALID_ARGUMENT` (NULL client, other level).
+#[no_mangle]
+pub unsafe extern "C" fn tcr_client_set_log_level(
+    client: *const tcr_client,
+    level: c_int,
+) -> tcr_status {
+    boundary_or(tcr_status::TCR_INTERNAL, || {
+        let Some(client) = client.as_ref() else {
+            return tcr_status::TCR_INVALID_ARGUMENT;
+        };
+        let level = match level {
+            TCR_LOG_DEBUG => Level::Debug,
+            TCR_LOG_WARN => Level::Warn,
+            _ => return tcr_status::TCR_INVALID_ARGUMENT,
+        };
+        client.inner.set_log_level(level);
+        tcr_status::TCR_OK
+    })
 }

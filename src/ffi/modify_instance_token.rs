@@ -112,7 +112,9 @@ pub unsafe extern "C" fn tcr_modify_instance_token(
         non_null!(request, "request");
         let request = tcr_modify_instance_token_request::read(request)?;
         let settings = Settings::read(settings)?;
-        let outcome = (*client).inner.execute_with(&request, settings.call());
+        let outcome = (*client)
+            .inner
+            .modify_instance_token(&request, settings.call());
         Ok(tcr_response::of(outcome))
     })
 }

@@ -435,6 +435,22 @@ static void test_resilience_options(void) {
     CHECK(contains(log_text, "attempt=1/3") && contains(log_text, "attempt=3/3") && contains(log_text, "status=TCR_OK"));
     CHECK(!contains(log_text, SECRET_KEY) && !contains(log_text, "Signature="));
 
+    /* The callback's level changes on a live client: no debug line at
+       TCR_LOG_WARN, lines again at TCR_LOG_DEBUG; other levels refused. */
+    CHECK(tcr_client_new(&options, &client, NULL) == TCR_OK);
+    log_lines = 0;
+    CHECK(tcr_client_set_log_level(client, TCR_LOG_WARN) == TCR_OK);
+    CHECK(tcr_modify_instance_token(client, &request, NULL, &response) == TCR_OK);
+    tcr_response_free(response);
+    CHECK(log_lines == 0);
+    CHECK(tcr_client_set_log_level(client, TCR_LOG_DEBUG) == TCR_OK);
+    CHECK(tcr_modify_instance_token(client, &request, NULL, &response) == TCR_OK);
+    tcr_response_free(response);
+    CHECK(log_lines == 1);
+    CHECK(tcr_client_set_log_level(client, 20) == TCR_INVALID_ARGUMENT);
+    CHECK(tcr_client_set_log_level(NULL, TCR_LOG_WARN) == TCR_INVALID_ARGUMENT);
+    tcr_client_free(client);
+
     /* No explicit credentials: the environment is the next source. */
     options = (tcr_client_options)TCR_CLIENT_OPTIONS_INIT;
     options.region = "ap-guangzhou";

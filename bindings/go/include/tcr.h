@@ -303,8 +303,8 @@ typedef struct tcr_client_options {
 /* ==== The client (src/ffi/client.rs) ==== */
 /*
  An opaque client: `tcr_client_new`, `tcr_client_free`,
- `tcr_client_clock_offset`, and the calls (`tcr_modify_instance_token`,
- `tcr_call`, the `_prepare` functions). Thread safety: safe to share
+ `tcr_client_clock_offset`, `tcr_client_set_log_level`, and the calls
+ (`tcr_modify_instance_token`, `tcr_call`, the `_prepare` functions). Thread safety: safe to share
  between threads; every function taking `const tcr_client *` may be
  called concurrently.
  */
@@ -353,6 +353,22 @@ void tcr_client_free(struct tcr_client *client);
  - `client`: NULL (returns 0) or a client not freed yet.
  */
 int64_t tcr_client_clock_offset(const struct tcr_client *client);
+
+/*
+ Sets the lowest level of lines the client's `log_callback` receives from
+ now on, also for calls running on other threads: `TCR_LOG_WARN` stops
+ the per-attempt debug lines (libtcr then does not even format them),
+ `TCR_LOG_DEBUG` (a new client's level) starts them again. A binding
+ whose logging is configured after the client was made uses it to send
+ lines only while someone listens. `TCR_LOG=debug` on stderr is not
+ affected.
+
+ - `client`: a client not freed yet; not NULL.
+ - `level`: `TCR_LOG_DEBUG` or `TCR_LOG_WARN`.
+
+ Returns `TCR_OK`, or `TCR_INVALID_ARGUMENT` (NULL client, other level).
+ */
+tcr_status tcr_client_set_log_level(const struct tcr_client *client, int level);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -4,10 +4,17 @@ Every struct mirrors include/tcr.h field for field; tests/test_abi.py compiles
 a C program against the header and checks sizes and offsets, and that every
 function the header declares is declared here, so this view cannot drift.
 """
+from __future__ import annotations
+
 import ctypes
 import os
 import sys
-from typing import FrozenSet, List, Optional, Tuple, TypeVar
+
+TYPE_CHECKING = False  # typing is not imported at run time (import cost)
+if TYPE_CHECKING:
+    from typing import FrozenSet, List, Optional, Tuple, TypeVar
+
+    _S = TypeVar("_S", bound=ctypes.Structure)
 
 _LIBRARY_FILE = "libtcr.dylib" if sys.platform == "darwin" else "libtcr.so"
 
@@ -26,8 +33,6 @@ class LibraryVersionError(ImportError):
 # against include/tcr.h and the package version).
 LIBRARY_ABI = (0, 2)
 
-
-_S = TypeVar("_S", bound=ctypes.Structure)
 
 # void (*tcr_log_callback)(void *user_data, int level, const char *line)
 LogCallback = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p)
@@ -82,7 +87,7 @@ class CallSettings(ctypes.Structure):
     ]
 
 
-def sized(struct: "type[_S]", **fields: object) -> "_S":
+def sized(struct: type[_S], **fields: object) -> _S:
     """An extensible input struct with its struct_size set (what the C
     headers' _INIT macros do), and `fields`."""
     return struct(struct_size=ctypes.sizeof(struct), **fields)
@@ -212,6 +217,7 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
         "tcr_client_new": ([ctypes.POINTER(ClientOptions), ctypes.POINTER(c_void_p), ctypes.POINTER(c_void_p)], c_int),
         "tcr_client_free": ([c_void_p], None),
         "tcr_client_clock_offset": ([c_void_p], ctypes.c_int64),
+        "tcr_client_set_log_level": ([c_void_p, ctypes.c_int], ctypes.c_int),
         "tcr_cancel_token_new": ([], c_void_p),
         "tcr_cancel_token_cancel": ([c_void_p], None),
         "tcr_cancel_token_is_cancelled": ([c_void_p], c_int),
