@@ -68,3 +68,36 @@ def test_the_lifecycle_example_runs(emulator):
     failed = subprocess.run([sys.executable, str(example), "tcr-nope", emulator.url], env=env,
                             capture_output=True, text=True, timeout=60)
     assert failed.returncode == 1 and "ResourceNotFound" in failed.stderr
+
+
+def test_a_generic_result_is_the_response_dict_with_request_id_and_attempts(emulator):
+    import copy
+    import pickle
+    from conftest import SECRET_ID, SECRET_KEY
+
+    client = tcr.Client(secret_id=SECRET_ID, secret_key=SECRET_KEY, region="ap-guangzhou", endpoint=emulator.url,
+                        rate_limit=0)
+    emulator.fault("mode=error&code=RequestLimitExceeded&count=1")
+    listed = client.call("DescribeInstanceToken", {"RegistryId": REGISTRY})
+    assert isinstance(listed, dict) and isinstance(listed, tcr.CallResult)
+    assert listed.attempts == 2 and listed.http_status == 200
+    assert listed.request_id == listed["RequestId"] and len(listed.request_id) == 36
+    assert listed == dict(listed) and [t["Id"] for t in listed["Tokens"]] == [TOKEN]
+    for other in (copy.copy(listed), copy.deepcopy(listed), pickle.loads(pickle.dumps(listed))):
+        assert other == listed and (other.request_id, other.attempts) == (listed.request_id, 2)
+    assert "attempts=2" in repr(listed)
+
+
+def test_prepare_call_signs_any_action_and_sends_nothing(emulator, client):
+    import json
+    import urllib.request
+
+    prepared = client.prepare_call("DescribeInstanceToken", {"RegistryId": REGISTRY})
+    assert emulator.stats()["requests"] == 0
+    assert prepared.headers["X-TC-Action"] == "DescribeInstanceToken"
+    assert json.loads(prepared.body) == {"RegistryId": REGISTRY}
+    request = urllib.request.Request(prepared.url, data=prepared.body, headers=prepared.headers, method="POST")
+    with urllib.request.urlopen(request, timeout=10) as reply:
+        assert [t["Id"] for t in json.load(reply)["Response"]["Tokens"]] == [TOKEN]
+    with pytest.raises(tcr.InvalidArgumentError, match="action"):
+        client.prepare_call("describe")

@@ -1,6 +1,7 @@
 """Credentials chain, retries, rate limit, logging and TLS options through
 the Python wrapper (the behaviour is libtcr's; this checks the plumbing)."""
 import logging
+import os
 import time
 
 import pytest
@@ -116,3 +117,56 @@ def test_https_with_a_ca_bundle(tmp_path):
 def test_bad_new_options(kwargs, error):
     with pytest.raises(error):
         tcr.Client(secret_id=SECRET_ID, secret_key=SECRET_KEY, region="ap-guangzhou", **kwargs)
+
+
+def _attempt_lines(caplog):
+    return [r.getMessage() for r in caplog.records if r.name == "tcr" and "attempt=" in r.getMessage()]
+
+
+def test_logging_set_up_after_the_client_was_made_is_followed(emulator, caplog):
+    tcr_logger = logging.getLogger("tcr")
+    caplog.set_level(logging.DEBUG, logger="tcr")  # the handler's level; caplog restores the logger's
+    tcr_logger.setLevel(logging.INFO)
+    with tcr.Client(secret_id=SECRET_ID, secret_key=SECRET_KEY, region="ap-guangzhou", endpoint=emulator.url,
+                    rate_limit=0) as client:
+        client.modify_instance_token(REGISTRY, TOKEN, enable=True)
+        assert _attempt_lines(caplog) == []
+        tcr_logger.setLevel(logging.DEBUG)  # after the client was made
+        client.modify_instance_token(REGISTRY, TOKEN, enable=True)
+        assert len(_attempt_lines(caplog)) == 1
+        tcr_logger.setLevel(logging.WARNING)
+        client.modify_instance_token(REGISTRY, TOKEN, enable=True)
+        assert len(_attempt_lines(caplog)) == 1
+
+
+def test_no_line_crosses_into_python_while_nobody_listens(emulator, monkeypatch):
+    # The bridge's callback is the only way a line reaches Python: count it.
+    from tcr import _options
+
+    crossed = []
+    real_emit = _options.LogBridge._emit
+    monkeypatch.setattr(_options.LogBridge, "_emit", lambda self, *a: (crossed.append(a[1]), real_emit(self, *a)))
+    logging.getLogger("tcr").setLevel(logging.WARNING)
+    with tcr.Client(secret_id=SECRET_ID, secret_key=SECRET_KEY, region="ap-guangzhou", endpoint=emulator.url,
+                    rate_limit=0) as client:
+        before = len(crossed)  # the creation line, made before the level is known
+        for _ in range(5):
+            client.modify_instance_token(REGISTRY, TOKEN, enable=True)
+        assert len(crossed) == before
+        logging.getLogger("tcr").setLevel(logging.DEBUG)
+        client.modify_instance_token(REGISTRY, TOKEN, enable=True)
+        assert len(crossed) == before + 1
+    logging.getLogger("tcr").setLevel(logging.NOTSET)
+
+
+def test_import_tcr_loads_no_typing_re_json_logging_or_asyncio():
+    import subprocess
+    import sys
+
+    code = ("import sys; import tcr; "
+            "print(sorted(m for m in ('typing', 're', 'json', 'logging', 'asyncio', 'math') if m in sys.modules))")
+    # -S: without site, whose .pth files may import typing themselves.
+    out = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

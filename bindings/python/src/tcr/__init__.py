@@ -1,16 +1,21 @@
-"""tcr: Tencent Cloud TCR ModifyInstanceToken through libtcr.
+"""tcr: Tencent Cloud TCR (ModifyInstanceToken, and any other action) through libtcr.
 
     import tcr
 
-    with tcr.Client(secret_id=..., secret_key=..., region="ap-guangzhou") as client:
+    with tcr.Client(region="ap-guangzhou") as client:   # credentials: the usual chain
         result = client.modify_instance_token("tcr-12345", "2ab3af0d-...", enable=False)
         print(result.request_id)
+        tokens = client.call("DescribeInstanceToken", {"RegistryId": "tcr-12345"})
 
-The signer, validation and HTTP are libtcr's, shared with the C and Go APIs.
+The signer, validation and HTTP are libtcr's, shared with the C and Go APIs;
+docs/python.md is the guide, tcr.testing an emulator for your own tests.
 """
-from typing import TYPE_CHECKING, Any
+from __future__ import annotations
 
-from ._client import CancelToken, Client, ModifyInstanceTokenResult, PreparedRequest
+from ._cancel import CancelToken
+from ._client import Client
+from ._prepare import PreparedRequest
+from ._results import CallResult, ModifyInstanceTokenResult
 from ._ffi import LibraryNotFoundError, LibraryVersionError
 from .errors import (
     ApiError,
@@ -29,7 +34,10 @@ from . import _ffi as _ffi_module
 __version__ = "0.2.0"
 
 
+TYPE_CHECKING = False  # typing is not imported at run time (import cost)
 if TYPE_CHECKING:
+    from typing import Any
+
     from ._async import AsyncClient
 
 
@@ -53,6 +61,7 @@ __all__ = [
     "ApiError",
     "AsyncClient",
     "CallCancelledError",
+    "CallResult",
     "CancelToken",
     "Client",
     "ClientClosedError",

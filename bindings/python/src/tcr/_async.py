@@ -6,6 +6,8 @@ about one call's time while N <= max_workers. Cancelling the awaiting task
 cancels the call in libtcr through a CancelToken: the task ends at once, and
 the worker thread is freed within milliseconds.
 """
+from __future__ import annotations
+
 import asyncio
 import concurrent.futures
 import os
@@ -14,7 +16,11 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, TypeVar, 
 if TYPE_CHECKING:
     import logging
 
-from ._client import CancelToken, Client, ModifyInstanceTokenResult, PreparedRequest, _OwnsHandle
+from ._cancel import CancelToken
+from ._client import Client
+from ._handle import _OwnsHandle
+from ._prepare import PreparedRequest
+from ._results import CallResult, ModifyInstanceTokenResult
 from .errors import CallCancelledError, ClientClosedError
 
 _T = TypeVar("_T")
@@ -47,13 +53,13 @@ class AsyncClient(_OwnsHandle):
                  timeout: Union[int, float, None] = None, connect_timeout: Union[int, float, None] = None,
                  max_attempts: Optional[int] = None, rate_limit: Union[int, float, None] = None,
                  rate_burst: Optional[int] = None, profile: Optional[str] = None,
-                 credentials_file: "Union[str, os.PathLike[str], None]" = None,
+                 credentials_file: Union[str, os.PathLike[str], None] = None,
                  metadata_url: Optional[str] = None, disable_metadata: bool = False,
                  regional_endpoint: bool = False, root_domain: Optional[str] = None,
                  proxy: Optional[str] = None, ignore_proxy_env: bool = False,
-                 ca_bundle: "Union[str, os.PathLike[str], None]" = None,
+                 ca_bundle: Union[str, os.PathLike[str], None] = None,
                  danger_accept_invalid_certs: bool = False,
-                 logger: "Optional[logging.Logger]" = None,
+                 logger: Optional[logging.Logger] = None,
                  max_workers: Optional[int] = None) -> None:
         # Client's keywords, written out so that type checkers and help()
         # see them (a test keeps the two signatures equal).
@@ -77,7 +83,7 @@ class AsyncClient(_OwnsHandle):
             raise ClientClosedError("the client is closed")
         token = CancelToken()
         loop = asyncio.get_running_loop()
-        awaiting: "List[asyncio.Future[_T]]" = []
+        awaiting: List[asyncio.Future[_T]] = []
 
         def start() -> _T:
             # A task cancelled while its call waited for a worker must not
@@ -108,9 +114,14 @@ class AsyncClient(_OwnsHandle):
                                modify_flag=modify_flag, timeout=timeout)
 
     async def call(self, action: str, params: Optional[Dict[str, Any]] = None, *,
-                   timeout: Union[int, float, None] = None) -> Dict[str, Any]:
+                   timeout: Union[int, float, None] = None) -> CallResult:
         """As :meth:`tcr.Client.call`, awaited."""
         return await self._run(self._client.call, action, params, timeout=timeout)
+
+    def prepare_call(self, action: str, params: Optional[Dict[str, Any]] = None) -> PreparedRequest:
+        """As :meth:`tcr.Client.prepare_call` (not a coroutine: it does not
+        wait on the network)."""
+        return self._client.prepare_call(action, params)
 
     def prepare_modify_instance_token(self, registry_id: str, token_id: str, *, enable: Optional[bool] = None,
                                       desc: Optional[str] = None,
@@ -138,7 +149,7 @@ class AsyncClient(_OwnsHandle):
         await loop.run_in_executor(None, self._client.close)
         self._pool.shutdown(wait=False)
 
-    async def __aenter__(self) -> "AsyncClient":
+    async def __aenter__(self) -> AsyncClient:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:

@@ -5,7 +5,11 @@ Each also derives from the built-in exception a Python caller would expect
 ConnectionError), and all answer get_code(), get_message() and
 get_request_id() like the official SDK's TencentCloudSDKException.
 """
-from typing import Dict, Optional, Type
+from __future__ import annotations
+
+TYPE_CHECKING = False  # typing is not imported at run time (import cost)
+if TYPE_CHECKING:
+    from typing import Dict, Optional, Type
 
 from . import _ffi
 
