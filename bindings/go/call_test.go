@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -94,4 +95,46 @@ func TestCancellingACallsContextEndsIt(t *testing.T) {
 		t.Fatalf("%v after %v", err, took)
 	}
 	time.Sleep(1500 * time.Millisecond)
+}
+
+func TestCallWithResultReturnsAttemptsAndRequestID(t *testing.T) {
+	c := newTestClient(t, Options{MaxAttempts: 3})
+	fault(t, "mode=error&code=RequestLimitExceeded&count=1")
+	result, err := c.CallWithResult(context.Background(), "DescribeInstanceToken", map[string]any{"RegistryId": testRegistry})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed struct{ RequestId string }
+	if err := json.Unmarshal(result.Response, &listed); err != nil {
+		t.Fatal(err)
+	}
+	if result.Attempts != 2 || result.HTTPStatus != 200 || len(result.RequestID) != 36 || listed.RequestId != result.RequestID {
+		t.Fatalf("result %+v, Response's RequestId %q", result, listed.RequestId)
+	}
+}
+
+func TestPrepareCallSignsAnyActionAndSendsNothing(t *testing.T) {
+	c := newTestClient(t, Options{})
+	before := requestCount(t)
+	req, err := c.PrepareCall(context.Background(), "DescribeInstanceToken", map[string]any{"RegistryId": testRegistry})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if requestCount(t) != before || req.Header.Get("X-TC-Action") != "DescribeInstanceToken" {
+		t.Fatalf("requests %d -> %d, action %q", before, requestCount(t), req.Header.Get("X-TC-Action"))
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var reply struct {
+		Response struct{ Tokens []struct{ Id string } }
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&reply); err != nil || len(reply.Response.Tokens) == 0 {
+		t.Fatalf("reply %+v, %v", reply, err)
+	}
+	if _, err := c.PrepareCall(context.Background(), "describe", nil); !errors.Is(err, ErrInvalidArgument) {
+		t.Fatalf("a bad action: %v", err)
+	}
 }

@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-func modify(t testing.TB, c *Client, req ModifyInstanceTokenRequest) (*ModifyInstanceTokenResponse, error) {
+func modify(t testing.TB, c *Client, req ModifyInstanceTokenRequest) (*ModifyInstanceTokenResult, error) {
 	t.Helper()
 	req.RegistryId, req.TokenId = testRegistry, testToken
 	return c.ModifyInstanceToken(context.Background(), &req)
@@ -35,10 +35,10 @@ func TestSeedExamplesChangeTheState(t *testing.T) {
 		if err != nil {
 			t.Fatalf("step %d: %v", i, err)
 		}
-		if len(resp.RequestId) != 36 || resp.HTTPStatus != 200 || resp.Attempts != 1 {
+		if len(resp.RequestID) != 36 || resp.HTTPStatus != 200 || resp.Attempts != 1 {
 			t.Errorf("step %d: %+v", i, resp)
 		}
-		ids[resp.RequestId] = true
+		ids[resp.RequestID] = true
 		if got := state(t); got != step.want {
 			t.Errorf("step %d: state %+v, want %+v", i, got, step.want)
 		}

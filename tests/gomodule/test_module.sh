@@ -53,7 +53,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	fmt.Println(tcr.LibraryVersion(), reply.RequestId)
+	fmt.Println(tcr.LibraryVersion(), reply.RequestID)
 }
 GO
 cd "$work/app"

@@ -77,7 +77,7 @@ func newClient(t testing.TB, opts tcr.Options) *tcr.Client {
 }
 
 // modify makes one call for the test token with req's action fields.
-func modify(c *tcr.Client, req tcr.ModifyInstanceTokenRequest) (*tcr.ModifyInstanceTokenResponse, error) {
+func modify(c *tcr.Client, req tcr.ModifyInstanceTokenRequest) (*tcr.ModifyInstanceTokenResult, error) {
 	req.RegistryId, req.TokenId = testRegistry, testToken
 	return c.ModifyInstanceToken(context.Background(), &req)
 }

@@ -75,7 +75,7 @@ func run(endpoint, region, registry string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Println("disabled", token.TokenId, "RequestId", resp.RequestId)
+	fmt.Println("disabled", token.TokenId, "RequestId", resp.RequestID)
 
 	if raw, err = client.Call(ctx, "DescribeInstanceToken", map[string]any{"RegistryId": registry}); err != nil {
 		return err

@@ -51,6 +51,6 @@ func main() {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
-		fmt.Println(step.label, "RequestId", resp.RequestId)
+		fmt.Println(step.label, "RequestId", resp.RequestID)
 	}
 }
