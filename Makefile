@@ -22,7 +22,7 @@ LINK_TCR   := -L$(RELEASE) -ltcr -Wl,-rpath,$(CURDIR)/$(RELEASE)
 DEMO_ID    := AKIDEMULATOR0000000000000000000000000
 DEMO_KEY   := EmulatorDemoSecretKey000000000000
 
-.PHONY: tools all build install uninstall test-install check-abi abi-record check-lint demo test check-fmt check-deps test-bad-input test-load test-sanitizers check-secrets test-rust test-c test-python test-wheel dist test-dist python-install test-go test-sdk check-header check-vectors vectors venv bench bench-compare bench-cpu bench-sign bench-coldstart bench-growth bench-emulator bench-quick bench-retries clean
+.PHONY: tools all build install uninstall test-install check-abi abi-record check-lint demo test check-doc check-docs check-fmt check-deps test-bad-input test-load test-sanitizers check-secrets test-rust test-c test-python test-wheel dist test-dist python-install test-go test-sdk check-header check-vectors vectors venv bench bench-compare bench-cpu bench-sign bench-coldstart bench-growth bench-emulator bench-quick bench-retries clean
 
 all: build build/modify_instance_token
 
@@ -93,7 +93,7 @@ build/header_cpp: tests/c/header_cpp.cpp include/tcr.h | build
 demo: build build/modify_instance_token
 	@PYTHON=$(PYTHON) tests/with-emulator.sh -- scripts/demo.sh
 
-test: tools check-fmt check-lint check-deps test-rust check-header check-abi test-c test-install test-bad-input test-load test-sanitizers check-secrets test-sdk check-vectors test-python test-wheel test-go test-dist
+test: tools check-fmt check-lint check-deps test-rust check-doc check-docs check-header check-abi test-c test-install test-bad-input test-load test-sanitizers check-secrets test-sdk check-vectors test-python test-wheel test-go test-dist
 	@echo "make test: all suites passed"
 
 # What make test needs beyond the toolchains, installed when missing (Debian
@@ -101,8 +101,19 @@ test: tools check-fmt check-lint check-deps test-rust check-header check-abi tes
 tools:
 	scripts/install-tools.sh test
 
+# Unit, integration and property tests, and the doc examples (doctests).
 test-rust: build
 	$(CARGO) test --release --features emulator
+
+# The crate's API reference: every public item documented
+# (#![warn(missing_docs)]), every intra-doc link resolved, no warning.
+check-doc:
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --features emulator
+
+# README, docs/ and the other guides: relative links resolve, and each
+# tagged code block is run here or says why not (scripts/check_docs.py).
+check-docs: build
+	$(PYTHON) scripts/check_docs.py
 
 # One formatting for the Rust sources (rustfmt's defaults). Outside CI a
 # missing rustfmt is only reported; in CI (.ci/run installs it) it fails.
@@ -137,6 +148,7 @@ check-deps:
 check-header: build
 	@git diff --exit-code --stat -- include/tcr.h $(GO_DIR)/include/tcr.h || { echo "include/tcr.h is out of date: commit the regenerated header" >&2; exit 1; }
 	@cmp include/tcr.h $(GO_DIR)/include/tcr.h && cmp LICENSE $(GO_DIR)/LICENSE && cmp LICENSE bindings/python/LICENSE
+	@$(PYTHON) tests/abi/header_docs.py include/tcr.h
 	@grep -qF -- "libtcr.a $(STATIC_LIBS)" $(GO_DIR)/ffi.go || \
 	  { echo "$(GO_DIR)/ffi.go must link libtcr.a with: $(STATIC_LIBS)" >&2; exit 1; }
 

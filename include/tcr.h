@@ -140,14 +140,14 @@ extern "C" {
 const char *tcr_version(void);
 
 /*
- The name of a status, e.g. "TCR_TIMEOUT", or "TCR_UNKNOWN_STATUS" for a
+ The name of `status`, e.g. "TCR_TIMEOUT", or "TCR_UNKNOWN_STATUS" for a
  number that is not a status. A static string: do not free it.
  */
 const char *tcr_status_name(int status);
 
 /*
- A one-sentence description of a status, for messages. A static string:
- do not free it.
+ A one-sentence description of `status` (any number), for messages. A
+ static string: do not free it.
  */
 const char *tcr_status_description(int status);
 
@@ -207,8 +207,8 @@ typedef struct tcr_client_options {
    */
   const char *region;
   /*
-   "host", "host:port", "https://host[:port]" or "http://host[:port]".
-   Without a scheme the endpoint is HTTPS. NULL: https://tcr.tencentcloudapi.com.
+   `"host"`, `"host:port"`, `"https://host[:port]"` or `"http://host[:port]"`.
+   Without a scheme the endpoint is HTTPS. NULL: `https://tcr.tencentcloudapi.com`.
    */
   const char *endpoint;
   /*
@@ -248,7 +248,7 @@ typedef struct tcr_client_options {
    */
   const char *credentials_file;
   /*
-   Base URL of the CVM metadata service. NULL: http://metadata.tencentyun.com.
+   Base URL of the CVM metadata service. NULL: `http://metadata.tencentyun.com`.
    */
   const char *metadata_url;
   /*
@@ -669,7 +669,13 @@ tcr_status tcr_call(const tcr_client *client,
  new array of the prepared request).
  */
 typedef struct tcr_header {
+  /*
+   The header's name, e.g. "X-TC-Action".
+   */
   char *name;
+  /*
+   Its value.
+   */
   char *value;
 } tcr_header;
 
@@ -691,7 +697,7 @@ typedef struct tcr_prepared_request {
    */
   char *method;
   /*
-   The endpoint's URL, e.g. "https://tcr.tencentcloudapi.com/".
+   The endpoint's URL, e.g. `"https://tcr.tencentcloudapi.com/"`.
    */
   char *url;
   /*
@@ -699,11 +705,17 @@ typedef struct tcr_prepared_request {
    that sets `Host` from the URL sends the same value).
    */
   struct tcr_header *headers;
+  /*
+   How many elements `headers` has.
+   */
   size_t header_count;
   /*
    The JSON body, `body_len` bytes (not NUL-terminated).
    */
   uint8_t *body;
+  /*
+   The length of `body` in bytes.
+   */
   size_t body_len;
   /*
    On failure, a message naming the problem; NULL on success.
@@ -742,7 +754,9 @@ tcr_status tcr_modify_instance_token_prepare(const tcr_client *client,
 /*
  Builds the exact request `tcr_call` would send now for `action` and
  `params_json` (checked as `tcr_call` checks them), for the caller to
- send itself; otherwise as `tcr_modify_instance_token_prepare`.
+ send itself; otherwise as `tcr_modify_instance_token_prepare`: `client`,
+ `settings` and `prepared_out` are as there, `action` and `params_json`
+ as for `tcr_call` (read during the call only).
  */
 tcr_status tcr_call_prepare(const tcr_client *client,
                             const char *action,

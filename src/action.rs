@@ -18,8 +18,11 @@ pub const MAX_PARAMS_LEN: usize = 1 << 20;
 /// text, `RequestId` included), that RequestId, and the HTTP status.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallResponse {
+    /// The reply's `Response` object, byte for byte as the service sent it.
     pub response_json: String,
+    /// Its `RequestId`.
     pub request_id: String,
+    /// The HTTP status of the reply (200).
     pub http_status: u16,
 }
 

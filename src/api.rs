@@ -5,8 +5,11 @@ use crate::error::{ApiError, Error};
 use crate::peer_text::{self, Secrets};
 use serde_json::value::RawValue;
 
+/// The action this module's types are for.
 pub const ACTION: &str = "ModifyInstanceToken";
+/// The TCR API version every request names (`X-TC-Version`).
 pub const VERSION: &str = "2019-09-24";
+/// The service name in the TC3 credential scope.
 pub const SERVICE: &str = "tcr";
 
 /// Longest RegistryId and TokenId accepted, in bytes. Real ones are about 12
@@ -26,10 +29,15 @@ pub const MODIFY_FLAG_ENABLE: i64 = 2;
 /// `Some(false)` for `enable` is sent as `"Enable": false`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ModifyInstanceToken<'a> {
+    /// `RegistryId`: the instance, e.g. `tcr-12345`.
     pub registry_id: &'a str,
+    /// `TokenId`: the long-term access credential.
     pub token_id: &'a str,
+    /// `Enable`: `Some(true)` enables, `Some(false)` disables (sent, never dropped).
     pub enable: Option<bool>,
+    /// `Desc`: the new description (with `modify_flag` 1), at most 1,024 characters.
     pub desc: Option<&'a str>,
+    /// `ModifyFlag`: [`MODIFY_FLAG_DESC`] or [`MODIFY_FLAG_ENABLE`] (the service's default).
     pub modify_flag: Option<i64>,
 }
 
@@ -105,6 +113,7 @@ impl ModifyInstanceToken<'_> {
         out.push(b'}');
     }
 
+    /// The request body: the fields that are set, in the official SDK's order and spacing.
     pub fn to_json(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(
             96 + self.token_id.len()
@@ -171,7 +180,9 @@ pub fn write_json_string(out: &mut Vec<u8>, s: &str) {
 /// A successful reply.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModifyInstanceTokenResponse {
+    /// The service's `RequestId`, for support and logs.
     pub request_id: String,
+    /// The HTTP status of the reply (200).
     pub http_status: u16,
     /// The reply's `Response` object, exactly as the service sent it.
     pub response_json: String,

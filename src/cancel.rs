@@ -38,6 +38,7 @@ impl std::fmt::Debug for CancelToken {
 }
 
 impl CancelToken {
+    /// A token not cancelled yet.
     pub fn new() -> CancelToken {
         CancelToken::default()
     }
@@ -56,6 +57,7 @@ impl CancelToken {
         self.0.tasks.notify_waiters();
     }
 
+    /// Whether [`CancelToken::cancel`] was called.
     pub fn is_cancelled(&self) -> bool {
         self.0.cancelled.load(Ordering::SeqCst)
     }

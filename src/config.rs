@@ -17,8 +17,11 @@ pub const MAX_REGION_LEN: usize = 64;
 pub const MAX_ENDPOINT_LEN: usize = 512;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The endpoint's scheme: HTTPS unless `http://` was written.
 pub enum Scheme {
+    /// Plain HTTP (only when the endpoint says `http://`).
     Http,
+    /// HTTPS, the default.
     Https,
 }
 
@@ -26,6 +29,7 @@ pub enum Scheme {
 /// both sent and signed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
+    /// HTTP or HTTPS.
     pub scheme: Scheme,
     /// `host` or `host:port`, as the caller wrote it.
     pub host: String,
@@ -96,6 +100,7 @@ impl Endpoint {
         })
     }
 
+    /// `https://tcr.tencentcloudapi.com`.
     pub fn default_endpoint() -> Endpoint {
         Endpoint {
             scheme: Scheme::Https,
@@ -147,11 +152,14 @@ fn check_host(host: &str) -> Result<(), String> {
 /// The language of the service's error messages (`X-TC-Language`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Language {
+    /// `zh-CN`.
     ZhCn,
+    /// `en-US`.
     EnUs,
 }
 
 impl Language {
+    /// `zh-CN` or `en-US` (exactly); anything else is an invalid `language`.
     pub fn parse(text: &str) -> Result<Language, Error> {
         match text {
             "zh-CN" => Ok(Language::ZhCn),
@@ -160,6 +168,7 @@ impl Language {
         }
     }
 
+    /// The value sent in `X-TC-Language`.
     pub fn as_str(self) -> &'static str {
         match self {
             Language::ZhCn => "zh-CN",

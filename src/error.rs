@@ -9,14 +9,23 @@ use std::fmt;
 /// an [`Error`]. Numbers are stable and never reused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
+    /// `TCR_OK`: success.
     Ok = 0,
+    /// `TCR_INVALID_ARGUMENT`: bad input; nothing was sent.
     InvalidArgument = 1,
+    /// `TCR_CREDENTIALS`: no usable credentials.
     Credentials = 2,
+    /// `TCR_NETWORK`: the request or its reply did not get through.
     Network = 3,
+    /// `TCR_TIMEOUT`: the call's time ran out.
     Timeout = 4,
+    /// `TCR_API_ERROR`: the service returned an error.
     Api = 5,
+    /// `TCR_PROTOCOL`: the reply was not what the service sends.
     Protocol = 6,
+    /// `TCR_INTERNAL`: a bug in libtcr.
     Internal = 7,
+    /// `TCR_CANCELLED`: the caller cancelled the call.
     Cancelled = 8,
 }
 
@@ -39,6 +48,7 @@ impl Kind {
         self as i32
     }
 
+    /// The kind with this `tcr_status` number, if any.
     pub fn from_number(number: i32) -> Option<Kind> {
         usize::try_from(number)
             .ok()
@@ -94,7 +104,12 @@ impl Kind {
 pub enum Error {
     /// A caller-supplied value is missing, malformed or out of range.
     /// Nothing was sent.
-    InvalidArgument { field: &'static str, reason: String },
+    InvalidArgument {
+        /// The argument, as the C API names it (e.g. `registry_id`).
+        field: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// Credentials are missing or unusable. Nothing was sent.
     Credentials(String),
     /// The request could not be delivered or its reply could not be read
@@ -106,7 +121,12 @@ pub enum Error {
     Api(ApiError),
     /// The HTTP status was not 200, the body was not shaped as documented,
     /// or it was larger than the cap.
-    Protocol { http_status: u16, message: String },
+    Protocol {
+        /// The HTTP status of the reply (0 if none was read).
+        http_status: u16,
+        /// What was wrong, with an excerpt of the body.
+        message: String,
+    },
     /// A bug: a panic was caught at the C boundary, or an invariant broke.
     Internal(String),
     /// The caller cancelled the call (see [`crate::CancelToken`]); the
@@ -117,9 +137,13 @@ pub enum Error {
 /// An error reported by the service itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
+    /// The service's error code, e.g. `ResourceNotFound`.
     pub code: String,
+    /// The service's message (peer text, cleaned and redacted).
     pub message: String,
+    /// The reply's `RequestId`.
     pub request_id: String,
+    /// The HTTP status of the reply.
     pub http_status: u16,
 }
 

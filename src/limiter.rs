@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 pub const DEFAULT_RATE: f64 = 20.0;
 
 #[derive(Debug)]
+/// A token bucket shared by threads: `rate` requests per second with bursts of `burst`.
 pub struct RateLimiter {
     rate: f64,
     burst: f64,
@@ -31,10 +32,12 @@ impl RateLimiter {
         }
     }
 
+    /// Requests per second.
     pub fn rate(&self) -> f64 {
         self.rate
     }
 
+    /// Requests allowed at once.
     pub fn burst(&self) -> u32 {
         self.burst as u32
     }

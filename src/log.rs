@@ -24,7 +24,9 @@ pub fn value(text: &str) -> Cow<'_, str> {
 /// How important a line is. Numbers are those of the C ABI's `TCR_LOG_*`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
+    /// One line per HTTP attempt (`TCR_LOG_DEBUG`).
     Debug = 10,
+    /// Something the caller should see, e.g. TLS verification off (`TCR_LOG_WARN`).
     Warn = 30,
 }
 

@@ -39,6 +39,7 @@ pub struct Secrets<'a> {
 }
 
 impl<'a> Secrets<'a> {
+    /// The secrets of one attempt: its key, its session token and its signature.
     pub fn new(secret_key: &'a str, session_token: Option<&'a str>, signature: &'a str) -> Self {
         Secrets {
             values: [secret_key, session_token.unwrap_or(""), signature],

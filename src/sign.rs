@@ -122,6 +122,7 @@ pub struct UtcDate {
 }
 
 impl UtcDate {
+    /// The UTC date of a Unix timestamp.
     pub fn of(timestamp: i64) -> UtcDate {
         let (year, month, day) = civil_from_days(timestamp.div_euclid(86_400));
         let mut date = UtcDate {
@@ -157,6 +158,7 @@ impl UtcDate {
         self.len += 1;
     }
 
+    /// As `YYYY-MM-DD`.
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.buf[..self.len as usize]).expect("digits and '-' are ASCII")
     }
@@ -263,6 +265,7 @@ fn feed(pieces: &[&[u8]], mut update: impl FnMut(&[u8])) {
 pub struct CanonicalPrefix(Sha256);
 
 impl CanonicalPrefix {
+    /// The canonical request's part that every call of a client shares.
     pub fn new(method: &str, content_type: &str, host: &str) -> CanonicalPrefix {
         let mut hasher = Sha256::new();
         for piece in canonical_prefix_pieces(method, content_type, host) {
@@ -323,6 +326,7 @@ fn sign_hash(
 pub struct Signature([u8; 64]);
 
 impl Signature {
+    /// The text.
     pub fn as_str(&self) -> &str {
         hex_str(&self.0)
     }
@@ -394,6 +398,23 @@ pub fn signature(input: &SignInput<'_>, secret_key: &[u8]) -> String {
 }
 
 /// The complete `Authorization` header value.
+///
+/// Tencent's published example of Signature v3 (a CVM request):
+///
+/// ```
+/// use tcr::sign::{authorization, SignInput};
+///
+/// let input = SignInput {
+///     method: "POST",
+///     host: "cvm.tencentcloudapi.com",
+///     content_type: "application/json; charset=utf-8",
+///     payload: br#"{"Limit": 1, "Filters": [{"Values": ["\u672a\u547d\u540d"], "Name": "instance-name"}]}"#,
+///     timestamp: 1_551_113_065,
+///     service: "cvm",
+/// };
+/// let header = authorization(&input, "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE", b"Gu5t9xGARNpq86cd98joQYCN3EXAMPLE");
+/// assert!(header.ends_with("Signature=72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168"));
+/// ```
 pub fn authorization(input: &SignInput<'_>, secret_id: &str, secret_key: &[u8]) -> String {
     let date = UtcDate::of(input.timestamp);
     let key = SigningKey::derive(secret_key, date.as_str(), input.service);

@@ -34,7 +34,9 @@ pub(super) struct Exchange<'a, T> {
 
 /// What every successful reply carries (for the log and the C structs).
 pub trait Reply {
+    /// The reply's `RequestId`.
     fn request_id(&self) -> &str;
+    /// The reply's HTTP status.
     fn http_status(&self) -> u16;
     /// The reply's `Response` object as the service sent it.
     fn response_json(&self) -> &str;

@@ -1,7 +1,8 @@
 //! The client: its options, its construction, and its calls (validated
-//! here, then run by [`exchange`]: the attempts, each rate-limited, signed
-//! ([`request`]) and sent through the transport, retried when [`retry`]
-//! allows, with the clock corrected by [`clock`]).
+//! here, then run by `exchange`: the attempts, each rate-limited, signed
+//! (`request`) and sent through the transport, retried when `retry`
+//! allows, with the clock corrected by `clock`). The rules themselves are
+//! stated once, in `docs/behaviour.md`.
 
 mod clock;
 mod exchange;
@@ -117,7 +118,9 @@ pub struct CallSettings<'a> {
 /// rejected before anything was sent): the one place that count is kept.
 #[derive(Debug)]
 pub struct Outcome<T = ModifyInstanceTokenResponse> {
+    /// The parsed reply, or why the call failed.
     pub result: Result<T, Error>,
+    /// HTTP attempts made: 0 when nothing was sent.
     pub attempts: u32,
 }
 
@@ -281,20 +284,7 @@ impl Client {
     /// rules for retries, rate limiting, the clock and cancellation are in
     /// `docs/behaviour.md`.
     ///
-    /// ```no_run
-    /// use tcr::{CallSettings, Client, ClientOptions, ModifyInstanceToken};
-    ///
-    /// let client = Client::new(&ClientOptions { region: Some("ap-guangzhou"), ..Default::default() })?;
-    /// let request = ModifyInstanceToken {
-    ///     registry_id: "tcr-12345",
-    ///     token_id: "2ab3af0d-893d-423f-91b1-27713566f95f",
-    ///     enable: Some(false),
-    ///     ..Default::default()
-    /// };
-    /// let outcome = client.modify_instance_token(&request, CallSettings::default());
-    /// println!("{} after {} attempt(s)", outcome.result?.request_id, outcome.attempts);
-    /// # Ok::<(), tcr::Error>(())
-    /// ```
+    /// The crate's front page has a complete example.
     pub fn modify_instance_token(
         &self,
         request: &ModifyInstanceToken<'_>,

@@ -26,8 +26,11 @@ const SENSITIVE_HEADERS: [&str; 2] = ["Authorization", "X-TC-Token"];
 /// secrets: hidden from `Debug`, and wiped when it is dropped.
 #[derive(Clone)]
 pub struct SignedRequest {
+    /// Where to send it (the endpoint's URL).
     pub url: String,
+    /// The headers, in the order to send them, `Host` first.
     pub headers: Vec<(&'static str, String)>,
+    /// The JSON body.
     pub body: Vec<u8>,
 }
 
@@ -127,6 +130,28 @@ impl Client {
     /// client's clock (offset included). It is accepted for 5 minutes, is
     /// neither retried nor rate-limited by this library, and its signature
     /// must be kept as secret as the key.
+    ///
+    /// ```
+    /// use tcr::{Client, ClientOptions, ModifyInstanceToken, Sources};
+    ///
+    /// let client = Client::new(&ClientOptions {
+    ///     credentials: Sources::explicit("AKIDEXAMPLE", "example-secret-key"),
+    ///     region: Some("ap-guangzhou"),
+    ///     ..Default::default()
+    /// })?;
+    /// let prepared = client.prepare_modify_instance_token(&ModifyInstanceToken {
+    ///     registry_id: "tcr-12345",
+    ///     token_id: "2ab3af0d-893d-423f-91b1-27713566f95f",
+    ///     enable: Some(true),
+    ///     ..Default::default()
+    /// })?;
+    /// assert_eq!(prepared.url, "https://tcr.tencentcloudapi.com/");
+    /// assert_eq!(prepared.header("X-TC-Action"), Some("ModifyInstanceToken"));
+    /// assert!(prepared.header("Authorization").unwrap().starts_with("TC3-HMAC-SHA256 Credential=AKIDEXAMPLE/"));
+    /// // The official SDK's field order and spacing, byte for byte:
+    /// assert_eq!(prepared.body, br#"{"TokenId": "2ab3af0d-893d-423f-91b1-27713566f95f", "RegistryId": "tcr-12345", "Enable": true}"#);
+    /// # Ok::<(), tcr::Error>(())
+    /// ```
     pub fn prepare_modify_instance_token(
         &self,
         request: &ModifyInstanceToken<'_>,

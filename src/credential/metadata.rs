@@ -45,6 +45,7 @@ struct Cached {
     expires_at: i64,
 }
 
+/// Temporary credentials of the CVM instance role, fetched from the metadata service and refreshed before they expire.
 pub struct RoleProvider {
     base: String,
     role: String,
@@ -95,6 +96,7 @@ impl RoleProvider {
         })
     }
 
+    /// Where the credentials come from, e.g. `CVM role "name"` (no secret).
     pub fn describe(&self) -> String {
         format!("CVM role {} from {}", self.role, self.base)
     }

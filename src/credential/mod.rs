@@ -19,14 +19,17 @@ use zeroize::Zeroizing;
 pub struct Secret(Zeroizing<String>);
 
 impl Secret {
+    /// A copy of `value`, wiped when dropped.
     pub fn new(value: &str) -> Secret {
         Secret(Zeroizing::new(value.to_owned()))
     }
 
+    /// The bytes, for signing.
     pub fn expose(&self) -> &[u8] {
         self.0.as_bytes()
     }
 
+    /// The text, for a header.
     pub fn expose_str(&self) -> &str {
         &self.0
     }
@@ -41,7 +44,9 @@ impl std::fmt::Debug for Secret {
 /// The longest secret id, key or session token accepted. Real ones are far
 /// shorter (36, 32 and a few hundred bytes); the bound keeps headers sane.
 pub const MAX_SECRET_ID_LEN: usize = 128;
+/// Longest secret key accepted, in bytes.
 pub const MAX_SECRET_KEY_LEN: usize = 128;
+/// Longest session token accepted, in bytes.
 pub const MAX_SESSION_TOKEN_LEN: usize = 4096;
 
 /// A key pair, optionally temporary (with a session token).
@@ -87,14 +92,17 @@ impl Credential {
         })
     }
 
+    /// The SecretId (not secret: it is sent in `Authorization`).
     pub fn secret_id(&self) -> &str {
         &self.secret_id
     }
 
+    /// The secret key.
     pub fn secret_key(&self) -> &Secret {
         &self.secret_key
     }
 
+    /// The session token of temporary credentials.
     pub fn session_token(&self) -> Option<&Secret> {
         self.session_token.as_ref()
     }
@@ -167,8 +175,11 @@ fn env_value(env: Env<'_>, name: &str) -> Option<String> {
 /// What the caller configured about credentials.
 #[derive(Clone, Copy, Default)]
 pub struct Sources<'a> {
+    /// Explicit SecretId (with `secret_key`).
     pub secret_id: Option<&'a str>,
+    /// Explicit secret key (with `secret_id`).
     pub secret_key: Option<&'a str>,
+    /// Session token of explicit temporary credentials.
     pub session_token: Option<&'a str>,
     /// Section of the profile file; else `TENCENTCLOUD_PROFILE`, else `default`.
     pub profile: Option<&'a str>,
@@ -208,10 +219,14 @@ impl std::fmt::Debug for Sources<'_> {
 /// Where a client's credentials come from. Static ones never change; a CVM
 /// role's are refreshed before they expire, safely under concurrent use.
 pub enum Provider {
+    /// Keys that never change: explicit, environment or profile file.
     Static {
+        /// The keys.
         credential: Arc<Credential>,
+        /// Where they came from, e.g. `environment`.
         source: String,
     },
+    /// The CVM instance role's temporary keys.
     Role(metadata::RoleProvider),
 }
 

@@ -12,8 +12,11 @@ use zeroize::Zeroize;
 /// The keys of one section, as written in the file.
 #[derive(Default)]
 pub struct Section {
+    /// `secret_id` of the section.
     pub secret_id: Option<String>,
+    /// `secret_key` of the section.
     pub secret_key: Option<String>,
+    /// `token` of the section (temporary credentials).
     pub token: Option<String>,
 }
 

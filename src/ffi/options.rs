@@ -45,8 +45,8 @@ pub struct tcr_client_options {
     pub session_token: *const c_char,
     /// Region, e.g. "ap-guangzhou", sent as `X-TC-Region`. NULL: `TENCENTCLOUD_REGION`.
     pub region: *const c_char,
-    /// "host", "host:port", "https://host[:port]" or "http://host[:port]".
-    /// Without a scheme the endpoint is HTTPS. NULL: https://tcr.tencentcloudapi.com.
+    /// `"host"`, `"host:port"`, `"https://host[:port]"` or `"http://host[:port]"`.
+    /// Without a scheme the endpoint is HTTPS. NULL: `https://tcr.tencentcloudapi.com`.
     pub endpoint: *const c_char,
     /// "zh-CN" or "en-US", sent as `X-TC-Language`. NULL: not sent.
     pub language: *const c_char,
@@ -68,7 +68,7 @@ pub struct tcr_client_options {
     pub profile: *const c_char,
     /// Credentials file. NULL: `TENCENTCLOUD_CREDENTIALS_FILE`, else `~/.tencentcloud/credentials`.
     pub credentials_file: *const c_char,
-    /// Base URL of the CVM metadata service. NULL: http://metadata.tencentyun.com.
+    /// Base URL of the CVM metadata service. NULL: `http://metadata.tencentyun.com`.
     pub metadata_url: *const c_char,
     /// Root domain instead of "tencentcloudapi.com" (`tcr.<root>`). Excludes `endpoint`.
     pub root_domain: *const c_char,

@@ -19,7 +19,9 @@ use libc::c_char;
 /// new array of the prepared request).
 #[repr(C)]
 pub struct tcr_header {
+    /// The header's name, e.g. "X-TC-Action".
     pub name: *mut c_char,
+    /// Its value.
     pub value: *mut c_char,
 }
 
@@ -35,14 +37,16 @@ pub struct tcr_prepared_request {
     pub struct_size: usize,
     /// "POST" (NULL on failure).
     pub method: *mut c_char,
-    /// The endpoint's URL, e.g. "https://tcr.tencentcloudapi.com/".
+    /// The endpoint's URL, e.g. `"https://tcr.tencentcloudapi.com/"`.
     pub url: *mut c_char,
     /// The headers to send, in this order, `Host` first (an HTTP client
     /// that sets `Host` from the URL sends the same value).
     pub headers: *mut tcr_header,
+    /// How many elements `headers` has.
     pub header_count: usize,
     /// The JSON body, `body_len` bytes (not NUL-terminated).
     pub body: *mut u8,
+    /// The length of `body` in bytes.
     pub body_len: usize,
     /// On failure, a message naming the problem; NULL on success.
     pub error_message: *mut c_char,
@@ -139,7 +143,9 @@ pub unsafe extern "C" fn tcr_modify_instance_token_prepare(
 
 /// Builds the exact request `tcr_call` would send now for `action` and
 /// `params_json` (checked as `tcr_call` checks them), for the caller to
-/// send itself; otherwise as `tcr_modify_instance_token_prepare`.
+/// send itself; otherwise as `tcr_modify_instance_token_prepare`: `client`,
+/// `settings` and `prepared_out` are as there, `action` and `params_json`
+/// as for `tcr_call` (read during the call only).
 #[no_mangle]
 pub unsafe extern "C" fn tcr_call_prepare(
     client: *const tcr_client,

@@ -63,7 +63,7 @@ pub extern "C" fn tcr_version() -> *const c_char {
     concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
 }
 
-/// The name of a status, e.g. "TCR_TIMEOUT", or "TCR_UNKNOWN_STATUS" for a
+/// The name of `status`, e.g. "TCR_TIMEOUT", or "TCR_UNKNOWN_STATUS" for a
 /// number that is not a status. A static string: do not free it.
 #[no_mangle]
 pub extern "C" fn tcr_status_name(status: c_int) -> *const c_char {
@@ -74,8 +74,8 @@ pub extern "C" fn tcr_status_name(status: c_int) -> *const c_char {
     })
 }
 
-/// A one-sentence description of a status, for messages. A static string:
-/// do not free it.
+/// A one-sentence description of `status` (any number), for messages. A
+/// static string: do not free it.
 #[no_mangle]
 pub extern "C" fn tcr_status_description(status: c_int) -> *const c_char {
     boundary_or(c"unknown status".as_ptr(), || {
