@@ -208,7 +208,8 @@ typedef struct tcr_client_options {
   const char *region;
   /*
    `"host"`, `"host:port"`, `"https://host[:port]"` or `"http://host[:port]"`.
-   Without a scheme the endpoint is HTTPS. NULL: `https://tcr.tencentcloudapi.com`.
+   Without a scheme the endpoint is HTTPS. NULL: the `TCR_ENDPOINT`
+   environment variable, else `https://tcr.tencentcloudapi.com`.
    */
   const char *endpoint;
   /*

@@ -236,3 +236,44 @@ fn a_silent_metadata_service_is_given_up_after_one_second() {
         "gave up after {took:?}"
     );
 }
+
+#[test]
+fn tcr_endpoint_names_the_endpoint_when_the_options_do_not() {
+    let emu = Emulator::start(&["--rate", "0"]);
+    let env = env_of(&[
+        ("TENCENTCLOUD_SECRET_ID", ID),
+        ("TENCENTCLOUD_SECRET_KEY", KEY),
+        ("TCR_ENDPOINT", &emu.url),
+    ]);
+    let options = ClientOptions {
+        endpoint: None,
+        region: Some("ap-guangzhou"),
+        ..base(&emu)
+    };
+    let client = Client::new_with_env(&options, &env).unwrap();
+    assert_eq!(client.endpoint().url, format!("{}/", emu.url));
+    client
+        .modify_instance_token(&enable(), tcr::CallSettings::default())
+        .result
+        .unwrap();
+    // An explicit endpoint, regional endpoint or root domain wins.
+    let regional = ClientOptions {
+        regional_endpoint: true,
+        ..options.clone()
+    };
+    let client = Client::new_with_env(&regional, &env).unwrap();
+    assert_eq!(
+        client.endpoint().url,
+        "https://tcr.ap-guangzhou.tencentcloudapi.com/"
+    );
+    // A bad value names the variable; nothing is sent.
+    let bad = env_of(&[
+        ("TENCENTCLOUD_SECRET_ID", ID),
+        ("TENCENTCLOUD_SECRET_KEY", KEY),
+        ("TCR_ENDPOINT", "ftp://example"),
+    ]);
+    match Client::new_with_env(&options, &bad) {
+        Err(Error::InvalidArgument { field, .. }) => assert_eq!(field, "TCR_ENDPOINT"),
+        other => panic!("{other:?}"),
+    }
+}

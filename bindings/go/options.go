@@ -45,7 +45,8 @@ type Options struct {
 	// Region, e.g. "ap-guangzhou"; else TENCENTCLOUD_REGION. Required.
 	Region string
 	// Endpoint: "host", "host:port", "https://host[:port]" or "http://host[:port]";
-	// plain HTTP only when written. Default https://tcr.tencentcloudapi.com.
+	// plain HTTP only when written. Default: $TCR_ENDPOINT, else
+	// https://tcr.tencentcloudapi.com.
 	Endpoint string
 	// RegionalEndpoint uses tcr.<region>.<root domain>; RootDomain replaces
 	// "tencentcloudapi.com". Both exclude Endpoint.

@@ -44,7 +44,8 @@ pub struct ClientOptions<'a> {
     pub credentials: Sources<'a>,
     /// Region, e.g. `ap-guangzhou`; else `TENCENTCLOUD_REGION`. Required.
     pub region: Option<&'a str>,
-    /// `host`, `host:port` or an `http://` / `https://` URL. Default
+    /// `host`, `host:port` or an `http://` / `https://` URL. Default: the
+    /// `TCR_ENDPOINT` environment variable, else
     /// `https://tcr.tencentcloudapi.com`. Excludes the next two.
     pub endpoint: Option<&'a str>,
     /// Use `tcr.<region>.<root domain>`.
@@ -180,12 +181,29 @@ impl Client {
             )
         })?;
         config::check_region(region)?;
-        let endpoint = config::resolve_endpoint(
-            options.endpoint,
-            options.regional_endpoint,
-            options.root_domain,
-            region,
-        )?;
+        // TCR_ENDPOINT names the endpoint when the options name none (nor
+        // a regional one or a root domain): docs/behaviour.md, "Endpoint".
+        let env_endpoint = env("TCR_ENDPOINT").filter(|e| !e.is_empty());
+        let endpoint = match options.endpoint {
+            None if !options.regional_endpoint && options.root_domain.is_none() => {
+                match env_endpoint.as_deref() {
+                    Some(from_env) => config::resolve_endpoint(Some(from_env), false, None, region)
+                        .map_err(|e| match e {
+                            Error::InvalidArgument { reason, .. } => {
+                                Error::invalid("TCR_ENDPOINT", reason)
+                            }
+                            other => other,
+                        })?,
+                    None => config::resolve_endpoint(None, false, None, region)?,
+                }
+            }
+            explicit => config::resolve_endpoint(
+                explicit,
+                options.regional_endpoint,
+                options.root_domain,
+                region,
+            )?,
+        };
         let language = options.language.map(Language::parse).transpose()?;
         let timeout = config::check_timeout(options.timeout)?;
         let connect_timeout = config::check_connect_timeout(options.connect_timeout, timeout)?;

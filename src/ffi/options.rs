@@ -46,7 +46,8 @@ pub struct tcr_client_options {
     /// Region, e.g. "ap-guangzhou", sent as `X-TC-Region`. NULL: `TENCENTCLOUD_REGION`.
     pub region: *const c_char,
     /// `"host"`, `"host:port"`, `"https://host[:port]"` or `"http://host[:port]"`.
-    /// Without a scheme the endpoint is HTTPS. NULL: `https://tcr.tencentcloudapi.com`.
+    /// Without a scheme the endpoint is HTTPS. NULL: the `TCR_ENDPOINT`
+    /// environment variable, else `https://tcr.tencentcloudapi.com`.
     pub endpoint: *const c_char,
     /// "zh-CN" or "en-US", sent as `X-TC-Language`. NULL: not sent.
     pub language: *const c_char,
