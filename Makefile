@@ -113,6 +113,7 @@ check-doc:
 # README, docs/ and the other guides: relative links resolve, and each
 # tagged code block is run here or says why not (scripts/check_docs.py).
 check-docs: build
+	$(PYTHON) scripts/check_docs.py --self-test
 	$(PYTHON) scripts/check_docs.py
 
 # One formatting for the Rust sources (rustfmt's defaults). Outside CI a

@@ -25,7 +25,7 @@ const DEMO_REGISTRY: &str = "tcr-12345";
 const DEMO_TOKEN: &str = "2ab3af0d-893d-423f-91b1-27713566f95f";
 
 const HELP: &str = "\
-tcr-emulator: a local Tencent Cloud TCR endpoint for ModifyInstanceToken
+tcr-emulator: a local Tencent Cloud TCR endpoint (a token's lifecycle, CVM roles)
 
 Prints its base URL (http://HOST:PORT) as the first line of stdout, then
 serves until killed.
