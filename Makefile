@@ -49,7 +49,7 @@ build/token_lifecycle: examples/token_lifecycle.c include/tcr.h | build
 	@mkdir -p build
 	$(CC) -std=c99 $(CWARN) -O2 -Iinclude $< -o $@ $(LINK_TCR)
 
-# The same tool linked statically, as the README shows: no libtcr.so at run time.
+# The same tool linked statically, as docs/c.md shows: no libtcr.so at run time.
 STATIC_LIBS = $(shell scripts/native-static-libs.sh)
 build/modify_instance_token_static: examples/modify_instance_token.c include/tcr.h | build
 	@mkdir -p build

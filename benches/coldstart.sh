@@ -50,3 +50,35 @@ for i in "${!names[@]}"; do
   rss=$(for _ in 1 2 3 4 5; do /usr/bin/time -f "%M" sh -c "${commands[$i]}" 2>&1 >/dev/null | tail -n1; done | sort -n | sed -n 3p)
   echo "| ${names[$i]} | $rss |"
 done
+
+# What `import tcr` costs (the smallest of five -X importtime runs, on the
+# default python3, with site as users have it), and one cold call over TLS
+# against the bare interpreter, in the same run. Budgets: import <= 5 ms,
+# the cold TLS call <= interpreter + 12 ms.
+echo
+# Bytecode first, as an installed package has it (pip compiles it): with
+# PYTHONDONTWRITEBYTECODE set, a stale .pyc would be compiled on each run.
+"$PY" -m compileall -q bindings/python/src/tcr
+imports=$(for _ in 1 2 3 4 5; do
+  env PYTHONPATH=bindings/python/src "$PY" -X importtime -c 'import tcr' 2>&1 | awk -F'|' '$3 ~ /^ tcr$/ {gsub(/ /, "", $2); print $2}'
+done | sort -n | head -n1)
+echo "import tcr: $(awk -v us="$imports" 'BEGIN {printf "%.1f", us / 1000}') ms (smallest of 5 runs of $("$PY" --version 2>&1); budget 5 ms)"
+tls_dir=$(mktemp -d)
+tls_out=$(mktemp)
+target/release/tcr-emulator --no-verify --rate 0 --tls-cert "$tls_dir/ca.pem" >"$tls_out" &
+tls_pid=$!
+trap 'kill $pid $tls_pid 2>/dev/null; rm -rf "$out" "$tls_out" "$tls_dir"' EXIT
+for _ in $(seq 1 100); do [ -s "$tls_out" ] && break; sleep 0.05; done
+tls_url=$(head -n1 "$tls_out")
+tls_call="import tcr; tcr.Client(region='ap-guangzhou', endpoint='$tls_url', ca_bundle='$tls_dir/ca.pem').modify_instance_token('tcr-12345', '2ab3af0d-893d-423f-91b1-27713566f95f', enable=True)"
+tls_json=$(mktemp)
+hyperfine -N --warmup 3 --runs 30 --style none --export-json "$tls_json" \
+  -n bare "$PY -c pass" -n tls-call "env PYTHONPATH=bindings/python/src $PY -c \"$tls_call\"" >/dev/null
+python3 - "$tls_json" <<'PY'
+import json, sys
+runs = {r["command"]: r["median"] * 1000 for r in json.load(open(sys.argv[1]))["results"]}
+extra = runs["tls-call"] - runs["bare"]
+print(f"one cold call over TLS: {runs['tls-call']:.1f} ms, the bare interpreter {runs['bare']:.1f} ms: "
+      f"+{extra:.1f} ms (medians of 30; budget +12 ms)")
+PY
+rm -f "$tls_json"

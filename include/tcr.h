@@ -343,13 +343,8 @@ void tcr_client_free(struct tcr_client *client);
 /*
  Seconds the client adds to the local clock when signing: the service's
  clock minus this host's, learned from the `Date` header of an
- `AuthFailure.SignatureExpire` reply (0 until one arrives).
-
- A call that gets that error re-signs with the service's time and tries
- once more (as one of its `max_attempts`), and every later call from any
- thread is signed with the offset from its first attempt; it is learned
- again when the service says expired again. A `Date` more than 24 hours
- away is not taken (a `TCR_LOG_WARN` line says so).
+ `AuthFailure.SignatureExpire` reply (0 until one arrives; how it is
+ learned and used: docs/behaviour.md, "Clock").
 
  - `client`: NULL (returns 0) or a client not freed yet.
  */
@@ -638,11 +633,10 @@ extern "C" {
 
  Only the shape is checked here (the service checks the parameters). The
  action may not be repeatable (a second `CreateInstanceToken` makes a
- second token), so only what cannot have been processed is retried:
- `RequestLimitExceeded[.*]` and a failure before the request was written
- (a failed connect). Each action has its own client-side rate-limit
- bucket, at the client's rate. Thread safety: may be called concurrently
- on one client.
+ second token), so only what cannot have been processed is retried, and
+ each action has its own rate-limit bucket (docs/behaviour.md, "Retries",
+ "Rate limiting"). Thread safety: may be called concurrently on one
+ client.
 
  - `client`: a client not freed yet; NULL is `TCR_INVALID_ARGUMENT`.
  - `action`: an ASCII capital, then letters and digits, at most 64 bytes;

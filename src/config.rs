@@ -513,7 +513,7 @@ mod tests {
         assert_eq!(Language::parse("en-US").unwrap().as_str(), "en-US");
         assert!(Language::parse("fr-FR").is_err());
         assert!(Language::parse("en-us").is_err());
-        // The README's defaults: 60 s for a call, 10 s to connect.
+        // The documented defaults (docs/options.md): 60 s for a call, 10 s to connect.
         assert_eq!(check_timeout(None).unwrap(), Duration::from_secs(60));
         assert_eq!(
             check_connect_timeout(None, Duration::from_secs(60)).unwrap(),

@@ -84,8 +84,8 @@ func (c *Client) ModifyInstanceToken(ctx context.Context, req *ModifyInstanceTok
 // as ModifyInstanceToken; an API error is a *Error with the service's Code
 // and RequestID. The action may not be repeatable (a second
 // CreateInstanceToken makes a second token), so only what cannot have been
-// processed is retried. Each action has its own client-side rate-limit
-// bucket.
+// processed is retried, and each action has its own rate-limit bucket
+// (docs/behaviour.md, "Retries").
 func (c *Client) Call(ctx context.Context, action string, params any) (json.RawMessage, error) {
 	result, err := c.CallWithResult(ctx, action, params)
 	if err != nil {

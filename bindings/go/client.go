@@ -83,10 +83,7 @@ func (c *Client) use(f func(ptr *C.tcr_client)) error {
 // ClockOffset is what the client adds to the local clock when signing: the
 // service's clock minus this host's, learned from the Date header of an
 // AuthFailure.SignatureExpire reply (0 until one arrives, and on a closed
-// client). A call that gets that error signs again with the service's time
-// and tries once more (as one of its attempts); later calls, from any
-// goroutine, use the offset from their first attempt. A Date more than 24
-// hours away is not taken (a warning is logged).
+// client; docs/behaviour.md, "Clock").
 func (c *Client) ClockOffset() time.Duration {
 	var offset time.Duration
 	_ = c.use(func(ptr *C.tcr_client) {

@@ -8,7 +8,7 @@ package tcr
 //   - lib/linux_amd64/libtcr.a: libtcr for static linking, so a Go binary
 //     needs no libtcr.so at run time (the system libraries are the ones
 //     `rustc --print native-static-libs` names). make build puts it there
-//     during development; a release commits it (see the README, "Releasing").
+//     during development; a release commits it (docs/abi.md, "Releasing").
 //
 // Each of those directories also holds a Go file, imported below: `go mod
 // vendor` copies only the directories of imported packages.

@@ -76,17 +76,10 @@ impl<T> Outcome<T> {
 }
 
 impl Client {
-    /// The whole call after validation: up to `max_attempts` attempts, each
-    /// waiting for the rate limiter and signed afresh, retried as
-    /// `exchange.policy` allows with full-jitter exponential backoff, never
-    /// past the timeout, and ended at once by a cancel.
-    ///
-    /// An `AuthFailure.SignatureExpire` reply with a valid `Date` header
-    /// sets the client's clock offset (unless it is beyond
-    /// [`MAX_CLOCK_OFFSET`]: then a warning is logged and the offset kept),
-    /// and the call is signed again and tried once more at once, as one of
-    /// its attempts. Later calls sign with that offset from their first
-    /// attempt.
+    /// The whole call after validation: its attempts, retries, rate-limit
+    /// waits, clock correction and cancellation, as `docs/behaviour.md`
+    /// states them (Retries, Rate limiting, Clock, Cancellation); the
+    /// clock offset is bounded by [`MAX_CLOCK_OFFSET`].
     pub(super) fn run<T: Reply>(
         &self,
         exchange: Exchange<'_, T>,

@@ -77,8 +77,9 @@ pub struct ClientOptions<'a> {
     pub log: Option<LogSink>,
 }
 
-// The secret key and session token must never be printed, even through the
-// options, so Debug is written by hand.
+// Written by hand because the log sink, a closure, has no Debug (it shows
+// as whether one is set). The secrets need nothing here: they print
+// through `Sources`' own Debug, which redacts the key and the token.
 impl std::fmt::Debug for ClientOptions<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientOptions")
@@ -328,12 +329,10 @@ impl Client {
     /// `params_json` (a JSON object) as its parameters, and returns the
     /// reply's `Response` object as JSON text. Same signer, credentials,
     /// clock, transport, timeouts, cancellation and errors as
-    /// [`Client::modify_instance_token`], with two differences: the action may not
-    /// be repeatable, so a network failure is retried only when the
-    /// request cannot have been written (a failed connect), besides
-    /// `RequestLimitExceeded[.*]`; and each action has its own client-side
-    /// rate-limit bucket (the documented limits are per action), each with
-    /// the client's rate.
+    /// [`Client::modify_instance_token`], with two differences: the action
+    /// may not be repeatable, so it is retried only when it cannot have
+    /// been processed; and each action has its own rate-limit bucket
+    /// (`docs/behaviour.md`, Retries and Rate limiting).
     pub fn call(
         &self,
         action: &str,

@@ -182,7 +182,7 @@ mod tests {
             .collect()
     }
 
-    /// The README's schedule: full jitter below 100 ms x 2^(n-1) after a
+    /// The schedule of docs/behaviour.md ("Retries"): full jitter below 100 ms x 2^(n-1) after a
     /// network failure before a reply, 500 ms x 2^(n-1) after
     /// RequestLimitExceeded, never above 5 s. Each ceiling is checked from
     /// both sides: no pause reaches it, and over 400 draws some come within

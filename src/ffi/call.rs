@@ -28,11 +28,10 @@ pub(super) unsafe fn read_action<'a>(
 ///
 /// Only the shape is checked here (the service checks the parameters). The
 /// action may not be repeatable (a second `CreateInstanceToken` makes a
-/// second token), so only what cannot have been processed is retried:
-/// `RequestLimitExceeded[.*]` and a failure before the request was written
-/// (a failed connect). Each action has its own client-side rate-limit
-/// bucket, at the client's rate. Thread safety: may be called concurrently
-/// on one client.
+/// second token), so only what cannot have been processed is retried, and
+/// each action has its own rate-limit bucket (docs/behaviour.md, "Retries",
+/// "Rate limiting"). Thread safety: may be called concurrently on one
+/// client.
 ///
 /// - `client`: a client not freed yet; NULL is `TCR_INVALID_ARGUMENT`.
 /// - `action`: an ASCII capital, then letters and digits, at most 64 bytes;

@@ -75,13 +75,8 @@ pub unsafe extern "C" fn tcr_client_free(client: *mut tcr_client) {
 
 /// Seconds the client adds to the local clock when signing: the service's
 /// clock minus this host's, learned from the `Date` header of an
-/// `AuthFailure.SignatureExpire` reply (0 until one arrives).
-///
-/// A call that gets that error re-signs with the service's time and tries
-/// once more (as one of its `max_attempts`), and every later call from any
-/// thread is signed with the offset from its first attempt; it is learned
-/// again when the service says expired again. A `Date` more than 24 hours
-/// away is not taken (a `TCR_LOG_WARN` line says so).
+/// `AuthFailure.SignatureExpire` reply (0 until one arrives; how it is
+/// learned and used: docs/behaviour.md, "Clock").
 ///
 /// - `client`: NULL (returns 0) or a client not freed yet.
 #[no_mangle]

@@ -9,7 +9,7 @@ size, alignment and field offsets of every public struct as the C compiler
 lays them out. `check` fails when the build differs from the record.
 `record` refuses to write a record that removes or changes anything of the
 recorded ABI under the same SONAME: such a change needs the version bump
-that changes the SONAME (0.x: the minor version, see the README's ABI
+that changes the SONAME (0.x: the minor version, see docs/abi.md's ABI
 policy). Additions keep the SONAME: a new function, constant or status, and
 a field appended to an extensible struct (one that begins with
 `struct_size`): the struct may grow, every recorded field keeps its offset

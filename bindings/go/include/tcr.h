@@ -140,14 +140,14 @@ extern "C" {
 const char *tcr_version(void);
 
 /*
- The name of a status, e.g. "TCR_TIMEOUT", or "TCR_UNKNOWN_STATUS" for a
+ The name of `status`, e.g. "TCR_TIMEOUT", or "TCR_UNKNOWN_STATUS" for a
  number that is not a status. A static string: do not free it.
  */
 const char *tcr_status_name(int status);
 
 /*
- A one-sentence description of a status, for messages. A static string:
- do not free it.
+ A one-sentence description of `status` (any number), for messages. A
+ static string: do not free it.
  */
 const char *tcr_status_description(int status);
 
@@ -207,8 +207,9 @@ typedef struct tcr_client_options {
    */
   const char *region;
   /*
-   "host", "host:port", "https://host[:port]" or "http://host[:port]".
-   Without a scheme the endpoint is HTTPS. NULL: https://tcr.tencentcloudapi.com.
+   `"host"`, `"host:port"`, `"https://host[:port]"` or `"http://host[:port]"`.
+   Without a scheme the endpoint is HTTPS. NULL: the `TCR_ENDPOINT`
+   environment variable, else `https://tcr.tencentcloudapi.com`.
    */
   const char *endpoint;
   /*
@@ -248,7 +249,7 @@ typedef struct tcr_client_options {
    */
   const char *credentials_file;
   /*
-   Base URL of the CVM metadata service. NULL: http://metadata.tencentyun.com.
+   Base URL of the CVM metadata service. NULL: `http://metadata.tencentyun.com`.
    */
   const char *metadata_url;
   /*
@@ -342,13 +343,8 @@ void tcr_client_free(struct tcr_client *client);
 /*
  Seconds the client adds to the local clock when signing: the service's
  clock minus this host's, learned from the `Date` header of an
- `AuthFailure.SignatureExpire` reply (0 until one arrives).
-
- A call that gets that error re-signs with the service's time and tries
- once more (as one of its `max_attempts`), and every later call from any
- thread is signed with the offset from its first attempt; it is learned
- again when the service says expired again. A `Date` more than 24 hours
- away is not taken (a `TCR_LOG_WARN` line says so).
+ `AuthFailure.SignatureExpire` reply (0 until one arrives; how it is
+ learned and used: docs/behaviour.md, "Clock").
 
  - `client`: NULL (returns 0) or a client not freed yet.
  */
@@ -637,11 +633,10 @@ extern "C" {
 
  Only the shape is checked here (the service checks the parameters). The
  action may not be repeatable (a second `CreateInstanceToken` makes a
- second token), so only what cannot have been processed is retried:
- `RequestLimitExceeded[.*]` and a failure before the request was written
- (a failed connect). Each action has its own client-side rate-limit
- bucket, at the client's rate. Thread safety: may be called concurrently
- on one client.
+ second token), so only what cannot have been processed is retried, and
+ each action has its own rate-limit bucket (docs/behaviour.md, "Retries",
+ "Rate limiting"). Thread safety: may be called concurrently on one
+ client.
 
  - `client`: a client not freed yet; NULL is `TCR_INVALID_ARGUMENT`.
  - `action`: an ASCII capital, then letters and digits, at most 64 bytes;
@@ -669,7 +664,13 @@ tcr_status tcr_call(const tcr_client *client,
  new array of the prepared request).
  */
 typedef struct tcr_header {
+  /*
+   The header's name, e.g. "X-TC-Action".
+   */
   char *name;
+  /*
+   Its value.
+   */
   char *value;
 } tcr_header;
 
@@ -691,7 +692,7 @@ typedef struct tcr_prepared_request {
    */
   char *method;
   /*
-   The endpoint's URL, e.g. "https://tcr.tencentcloudapi.com/".
+   The endpoint's URL, e.g. `"https://tcr.tencentcloudapi.com/"`.
    */
   char *url;
   /*
@@ -699,11 +700,17 @@ typedef struct tcr_prepared_request {
    that sets `Host` from the URL sends the same value).
    */
   struct tcr_header *headers;
+  /*
+   How many elements `headers` has.
+   */
   size_t header_count;
   /*
    The JSON body, `body_len` bytes (not NUL-terminated).
    */
   uint8_t *body;
+  /*
+   The length of `body` in bytes.
+   */
   size_t body_len;
   /*
    On failure, a message naming the problem; NULL on success.
@@ -742,7 +749,9 @@ tcr_status tcr_modify_instance_token_prepare(const tcr_client *client,
 /*
  Builds the exact request `tcr_call` would send now for `action` and
  `params_json` (checked as `tcr_call` checks them), for the caller to
- send itself; otherwise as `tcr_modify_instance_token_prepare`.
+ send itself; otherwise as `tcr_modify_instance_token_prepare`: `client`,
+ `settings` and `prepared_out` are as there, `action` and `params_json`
+ as for `tcr_call` (read during the call only).
  */
 tcr_status tcr_call_prepare(const tcr_client *client,
                             const char *action,
