@@ -48,8 +48,8 @@
 /* The version of the library this header belongs to; tcr_version() gives the library's at run time. */
 #define TCR_VERSION_MAJOR 0
 #define TCR_VERSION_MINOR 2
-#define TCR_VERSION_PATCH 0
-#define TCR_VERSION_STRING "0.2.0"
+#define TCR_VERSION_PATCH 1
+#define TCR_VERSION_STRING "0.2.1"
 
 /* Whether an output struct made by the library at run time holds `field`
    (named by this header, perhaps added after that library was built). */
@@ -292,6 +292,47 @@ typedef struct tcr_client_options {
    Nonzero: no client-side rate limit at all (then `rate_limit` must be 0).
    */
   uint8_t disable_rate_limit;
+  /*
+   A role to assume (STS `AssumeRole`) over the credentials the chain
+   found, e.g. "qcs::cam::uin/100000000001:roleName/ci"; with
+   `oidc_provider_id` and `web_identity_token_file`, the role of
+   explicit workload identity instead. NULL: the role the source names
+   (`TENCENTCLOUD_ROLE_ARN`, a profile's `role_arn`), if any.
+   */
+  const char *role_arn;
+  /*
+   `RoleSessionName` of any role assumed. NULL: the source's, else
+   "tcr-" and the Unix time.
+   */
+  const char *role_session_name;
+  /*
+   Lifetime of a role's keys in seconds, 1 to 43200. 0: 7200.
+   */
+  uint32_t role_duration_seconds;
+  /*
+   Explicit workload identity: the OIDC provider id (with
+   `web_identity_token_file` and `role_arn`). NULL: `TKE_PROVIDER_ID`
+   at the end of the chain.
+   */
+  const char *oidc_provider_id;
+  /*
+   Explicit workload identity: the file holding the OIDC token, read
+   again at each refresh. NULL: `TKE_WEB_IDENTITY_TOKEN_FILE`.
+   */
+  const char *web_identity_token_file;
+  /*
+   STS's endpoint, the syntax of `endpoint`. NULL: "sts.tencentcloudapi.com".
+   */
+  const char *sts_endpoint;
+  /*
+   tccli's directory. NULL: `~/.tccli`.
+   */
+  const char *tccli_dir;
+  /*
+   Only this source of the chain: "explicit", "environment", "profile",
+   "tccli", "cvm-role" or "tke-oidc". NULL: the whole chain.
+   */
+  const char *credential_source;
 } tcr_client_options;
 
 /* Initialises a tcr_client_options: `tcr_client_options x = TCR_CLIENT_OPTIONS_INIT;` sets struct_size and leaves every other field zero (not set). */
@@ -304,10 +345,11 @@ typedef struct tcr_client_options {
 /* ==== The client (src/ffi/client.rs) ==== */
 /*
  An opaque client: `tcr_client_new`, `tcr_client_free`,
- `tcr_client_clock_offset`, `tcr_client_set_log_level`, and the calls
- (`tcr_modify_instance_token`, `tcr_call`, the `_prepare` functions). Thread safety: safe to share
- between threads; every function taking `const tcr_client *` may be
- called concurrently.
+ `tcr_client_clock_offset`, `tcr_client_set_log_level`,
+ `tcr_client_credential_source`, and the calls
+ (`tcr_modify_instance_token`, `tcr_call`, the `_prepare` functions).
+ Thread safety: safe to share between threads; every function taking
+ `const tcr_client *` may be called concurrently.
  */
 typedef struct tcr_client tcr_client;
 
@@ -365,6 +407,20 @@ int64_t tcr_client_clock_offset(const struct tcr_client *client);
  Returns `TCR_OK`, or `TCR_INVALID_ARGUMENT` (NULL client, other level).
  */
 tcr_status tcr_client_set_log_level(const struct tcr_client *client, int level);
+
+/*
+ Where the client's credentials come from, e.g. "environment",
+ "tccli profile /home/ci/.tccli/default.credential" or "STS AssumeRole
+ qcs::cam::uin/100000000001:roleName/ci (session tcr-1764633600) over
+ environment": never a secret. The same text is in the debug line
+ `tcr_client_new` logs.
+
+ - `client`: a client not freed yet; NULL returns NULL.
+
+ Returns a string the caller frees with `tcr_string_free` (NULL if
+ `client` is NULL).
+ */
+char *tcr_client_credential_source(const struct tcr_client *client);
 
 #ifdef __cplusplus
 }  // extern "C"

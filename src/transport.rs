@@ -30,7 +30,9 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 /// How each lane's reqwest client is built; kept so that lanes can be added
-/// when more calls run at once than there are idle lanes.
+/// when more calls run at once than there are idle lanes (and copied for
+/// the client's STS lanes).
+#[derive(Clone)]
 pub(crate) struct Settings {
     pub timeout: Duration,
     pub connect_timeout: Duration,
@@ -114,7 +116,10 @@ impl Http {
     }
 
     /// One POST; `reply` gets the status, the headers and the whole body
-    /// of the reply. Ends at once when `cancel` is cancelled.
+    /// of the reply. Ends at once when `cancel` is cancelled. With
+    /// `secret_reply` (an STS reply carries keys) the body read is wiped
+    /// once `reply` has taken what it needs.
+    #[allow(clippy::too_many_arguments)]
     pub fn post<R>(
         &self,
         url: &reqwest::Url,
@@ -122,6 +127,7 @@ impl Http {
         body: Vec<u8>,
         timeout: Duration,
         cancel: Option<&CancelToken>,
+        secret_reply: bool,
         reply: impl FnOnce(u16, &HeaderMap, &[u8]) -> R,
     ) -> Result<R, Failure> {
         if tokio::runtime::Handle::try_current().is_ok() {
@@ -162,7 +168,11 @@ impl Http {
                 }
                 body.extend_from_slice(&chunk);
             }
-            Ok(reply(status, response.headers(), &body))
+            let result = reply(status, response.headers(), &body);
+            if secret_reply {
+                zeroize::Zeroize::zeroize(&mut body);
+            }
+            Ok(result)
         };
         let result = match &watched {
             None => lane.runtime().block_on(exchange),
@@ -368,13 +378,13 @@ impl Drop for Lane {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::io::{Read, Write};
     use std::net::TcpListener;
     use std::sync::Arc;
 
-    fn settings() -> Settings {
+    pub(crate) fn settings() -> Settings {
         Settings {
             timeout: Duration::from_secs(5),
             connect_timeout: Duration::from_secs(5),
@@ -395,6 +405,7 @@ mod tests {
             Vec::new(),
             Duration::from_secs(5),
             None,
+            false,
             |s, _, _| s,
         );
         assert!(matches!(reply, Ok(200)));
@@ -459,6 +470,7 @@ mod tests {
                     b"{}".to_vec(),
                     Duration::from_secs(5),
                     None,
+                    false,
                     |s, _, b| (s, b.to_vec()),
                 )
                 .ok()
@@ -504,6 +516,7 @@ mod tests {
                             Vec::new(),
                             Duration::from_secs(5),
                             None,
+                            false,
                             |s, _, b| (s, b.to_vec()),
                         );
                         assert!(matches!(reply, Ok((200, ref b)) if b == b"ok"));
@@ -567,6 +580,7 @@ mod tests {
                 Vec::new(),
                 Duration::from_secs(1),
                 None,
+                false,
                 |_, _, _| (),
             )
         });

@@ -91,3 +91,16 @@ func (c *Client) ClockOffset() time.Duration {
 	})
 	return offset
 }
+
+// CredentialSource says where the client's credentials come from, e.g.
+// "environment" or "STS AssumeRole qcs::cam::uin/1:roleName/ci (session
+// tcr-...) over environment"; never a secret. Empty on a closed client.
+func (c *Client) CredentialSource() string {
+	var source string
+	_ = c.use(func(ptr *C.tcr_client) {
+		text := C.tcr_client_credential_source(ptr)
+		defer C.tcr_string_free(text)
+		source = C.GoString(text)
+	})
+	return source
+}

@@ -76,6 +76,30 @@ type Options struct {
 	// Log receives diagnostics lines (one per HTTP attempt). TCR_LOG=debug
 	// in the environment prints them on stderr as well.
 	Log LogFunc
+
+	// RoleARN is a role to assume (STS AssumeRole) over the credentials the
+	// chain found; with OIDCProviderID and WebIdentityTokenFile, the role of
+	// explicit workload identity instead. Empty: the role the source names
+	// (TENCENTCLOUD_ROLE_ARN, a profile's role_arn), if any.
+	RoleARN string
+	// RoleSessionName of any role assumed (default "tcr-" and the Unix time).
+	RoleSessionName string
+	// RoleDuration is the lifetime of a role's keys, 1s to 12h (default 2h),
+	// in whole seconds.
+	RoleDuration time.Duration
+	// OIDCProviderID and WebIdentityTokenFile (read again at each refresh)
+	// are explicit workload identity; empty: the TKE_* variables at the end
+	// of the chain.
+	OIDCProviderID       string
+	WebIdentityTokenFile string
+	// STSEndpoint is STS's endpoint, the syntax of Endpoint (default
+	// sts.tencentcloudapi.com).
+	STSEndpoint string
+	// TccliDir is tccli's directory (default ~/.tccli).
+	TccliDir string
+	// CredentialSource takes only this source of the chain: "explicit",
+	// "environment", "profile", "tccli", "cvm-role" or "tke-oidc".
+	CredentialSource string
 }
 
 // DefaultTimeout is the timeout of a call when Options.Timeout is zero.
@@ -187,6 +211,13 @@ func NewClient(opts Options) (*Client, error) {
 		{&o.language, "language", opts.Language, false},
 		{&o.proxy, "proxy", opts.Proxy, false},
 		{&o.ca_bundle, "ca_bundle", opts.CABundle, false},
+		{&o.role_arn, "role_arn", opts.RoleARN, false},
+		{&o.role_session_name, "role_session_name", opts.RoleSessionName, false},
+		{&o.oidc_provider_id, "oidc_provider_id", opts.OIDCProviderID, false},
+		{&o.web_identity_token_file, "web_identity_token_file", opts.WebIdentityTokenFile, false},
+		{&o.sts_endpoint, "sts_endpoint", opts.STSEndpoint, false},
+		{&o.tccli_dir, "tccli_dir", opts.TccliDir, false},
+		{&o.credential_source, "credential_source", opts.CredentialSource, false},
 	}
 	for _, f := range fields {
 		// Empty is "not set": the next source of the chain, or the default.
@@ -204,6 +235,12 @@ func NewClient(opts Options) (*Client, error) {
 		return nil, err
 	}
 	if o.rate_burst, err = count("rate_burst", opts.RateBurst); err != nil {
+		return nil, err
+	}
+	if opts.RoleDuration%time.Second != 0 {
+		return nil, invalidArgument("role_duration", "must be whole seconds")
+	}
+	if o.role_duration_seconds, err = count("role_duration", int(opts.RoleDuration/time.Second)); err != nil {
 		return nil, err
 	}
 	if opts.RateLimit != nil {

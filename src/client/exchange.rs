@@ -190,7 +190,7 @@ impl Client {
         }
         let credential = self
             .credentials
-            .current()
+            .current(crate::credential::refresh::Budget { deadline, cancel })
             .map_err(AttemptFailure::not_sent)?;
         let (headers, signature) = self
             .wire_headers(
@@ -266,6 +266,7 @@ impl Client {
             exchange.body.clone(),
             timeout,
             cancel,
+            false,
             |status, headers, reply| {
                 let parsed = (exchange.parse)(status, reply, secrets);
                 // Read the service's clock only when it says ours is off.

@@ -40,7 +40,7 @@ pub const MAX_ACTION_BUCKETS: usize = 256;
 /// default). Strings are borrowed; the client copies what it keeps.
 #[derive(Clone, Default)]
 pub struct ClientOptions<'a> {
-    /// Where credentials come from (see [`crate::credential::resolve`]).
+    /// Where credentials come from (the chain of docs/behaviour.md, "Credentials").
     pub credentials: Sources<'a>,
     /// Region, e.g. `ap-guangzhou`; else `TENCENTCLOUD_REGION`. Required.
     pub region: Option<&'a str>,
@@ -162,8 +162,8 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
-    /// Validates every option, finds credentials (see
-    /// [`crate::credential::resolve`]) and builds the client. Nothing is sent
+    /// Validates every option, finds credentials (the chain of
+    /// docs/behaviour.md, "Credentials") and builds the client. Nothing is sent
     /// to the service; the CVM metadata service is asked only when no other
     /// source has credentials.
     pub fn new(options: &ClientOptions<'_>) -> Result<Client, Error> {
@@ -174,11 +174,13 @@ impl Client {
     /// instead of the process environment.
     pub fn new_with_env(options: &ClientOptions<'_>, env: Env<'_>) -> Result<Client, Error> {
         let logger = Logger::new(options.log.clone(), env);
-        let env_region = env("TENCENTCLOUD_REGION").filter(|r| !r.is_empty());
+        let env_region = env("TENCENTCLOUD_REGION")
+            .filter(|r| !r.is_empty())
+            .or_else(|| credential::tccli_region(&options.credentials, env));
         let region = options.region.or(env_region.as_deref()).ok_or_else(|| {
             Error::invalid(
                 "region",
-                "is required: set it, or TENCENTCLOUD_REGION (e.g. \"ap-guangzhou\")",
+                "is required: set it, or TENCENTCLOUD_REGION, or tccli's region (e.g. \"ap-guangzhou\")",
             )
         })?;
         config::check_region(region)?;
@@ -235,11 +237,22 @@ impl Client {
             accept_invalid_certs: options.danger_accept_invalid_certs,
             pool_idle_timeout: transport::POOL_IDLE_TIMEOUT,
         };
+        let sts_settings = settings.clone();
         let http = Http::new(settings).map_err(|e| http_build_error(&e))?;
         // Credentials last: only when every other option is valid may the
-        // chain reach the metadata service.
+        // chain reach the metadata service or STS (within the client's timeout).
         let fixed_headers = FixedHeaders::new(&endpoint, region)?;
-        let credentials = credential::resolve(&options.credentials, env)?;
+        let credentials = credential::resolve(
+            &options.credentials,
+            &credential::Context {
+                env,
+                logger: &logger,
+                transport: &sts_settings,
+                region,
+                deadline: std::time::Instant::now() + timeout,
+                sts: std::sync::OnceLock::new(),
+            },
+        )?;
         if logger.debug_enabled() {
             logger.debug(&format!(
                 "tcr: client for {} in {region}, credentials from {}",
@@ -401,7 +414,7 @@ fn http_build_error(e: &transport::BuildError) -> Error {
 
 /// An error and its causes on one line. reqwest never prints headers, and we
 /// never put anything in a URL's query, so no secret can appear.
-fn error_chain(e: &dyn std::error::Error) -> String {
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
     let mut source = e.source();
     while let Some(cause) = source {

@@ -111,7 +111,12 @@ impl Client {
         body: Vec<u8>,
         timestamp: i64,
     ) -> Result<SignedRequest, Error> {
-        let credential = self.credentials.current()?;
+        let credential = self
+            .credentials
+            .current(crate::credential::refresh::Budget {
+                deadline: std::time::Instant::now() + self.timeout,
+                cancel: None,
+            })?;
         let (headers, _) = self.wire_headers(&credential, action, &body, timestamp)?;
         let headers = headers
             .into_iter()

@@ -1,23 +1,23 @@
 //! Temporary credentials of a CVM instance role, from the instance metadata
-//! service. The role name is discovered once; its credentials are cached and
-//! refreshed before they expire, by one thread at a time.
+//! service. The role name is discovered once; its credentials are fetched
+//! by [`RoleFetch`] and kept fresh by [`super::refresh::Refreshing`].
 
+use super::refresh::{Budget, Fetch, Temporary};
 use super::Credential;
 use crate::error::Error;
 use serde::Deserialize;
-use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 use zeroize::Zeroize;
 
 /// The metadata service of a CVM instance.
 pub const DEFAULT_METADATA_URL: &str = "http://metadata.tencentyun.com";
 const ROLE_PATH: &str = "/latest/meta-data/cam/security-credentials/";
-/// Every metadata call gives up after this long: off a CVM instance the
-/// service does not exist, and the chain must not hang on it.
+/// Every metadata call gives up after this long (or the call's remaining
+/// time, if shorter): off a CVM instance the service does not exist, and
+/// the chain must not hang on it.
 pub const METADATA_TIMEOUT: Duration = Duration::from_secs(1);
-/// Credentials are refreshed this long before they expire (or at half their
-/// lifetime, if that is shorter).
-pub const REFRESH_MARGIN_SECS: i64 = 300;
+/// The largest metadata reply read (a role's credentials are under 2 KiB).
+const MAX_METADATA_REPLY: u64 = 64 * 1024;
 
 #[derive(Deserialize)]
 struct RoleCredentials {
@@ -39,32 +39,19 @@ impl Drop for RoleCredentials {
     }
 }
 
-struct Cached {
-    credential: Arc<Credential>,
-    refresh_at: i64,
-    expires_at: i64,
-}
-
-/// Temporary credentials of the CVM instance role, fetched from the metadata service and refreshed before they expire.
-pub struct RoleProvider {
+/// Fetches the CVM instance role's temporary credentials from the metadata service.
+pub struct RoleFetch {
     base: String,
     role: String,
     http: reqwest::blocking::Client,
-    cached: RwLock<Cached>,
-    refreshing: Mutex<()>,
+    /// What named this source, e.g. a tccli profile (empty: the chain).
+    named_by: String,
 }
 
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
-impl RoleProvider {
-    /// Discovers the role and fetches its first credentials. `Err` says why
-    /// (for the chain's "sources tried" message).
-    pub fn discover(base: &str) -> Result<RoleProvider, String> {
+impl RoleFetch {
+    /// Discovers the role. `Err` says why (for the chain's "sources tried"
+    /// message); `named_by` says what pointed here, for `describe`.
+    pub fn discover(base: &str, named_by: &str) -> Result<RoleFetch, String> {
         let base = base.trim_end_matches('/').to_owned();
         let http = reqwest::blocking::Client::builder()
             .timeout(METADATA_TIMEOUT)
@@ -73,7 +60,7 @@ impl RoleProvider {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| format!("cannot build an HTTP client: {e}"))?;
-        let roles = get(&http, &format!("{base}{ROLE_PATH}"))?;
+        let roles = get(&http, &format!("{base}{ROLE_PATH}"), METADATA_TIMEOUT)?;
         let role = roles
             .lines()
             .map(str::trim)
@@ -86,69 +73,88 @@ impl RoleProvider {
         {
             return Err("the metadata service returned a malformed role name".into());
         }
-        let first = fetch(&http, &base, &role)?;
-        Ok(RoleProvider {
+        Ok(RoleFetch {
             base,
             role,
             http,
-            cached: RwLock::new(first),
-            refreshing: Mutex::new(()),
+            named_by: named_by.to_owned(),
         })
-    }
-
-    /// Where the credentials come from, e.g. `CVM role "name"` (no secret).
-    pub fn describe(&self) -> String {
-        format!("CVM role {} from {}", self.role, self.base)
-    }
-
-    /// The current credentials, refreshed first if they are close to expiry.
-    pub fn current(&self) -> Result<Arc<Credential>, Error> {
-        {
-            let cached = self.cached.read().unwrap_or_else(|e| e.into_inner());
-            if now() < cached.refresh_at {
-                return Ok(Arc::clone(&cached.credential));
-            }
-        }
-        // One thread refreshes; the others wait for it and use its result.
-        let _refreshing = self.refreshing.lock().unwrap_or_else(|e| e.into_inner());
-        {
-            let cached = self.cached.read().unwrap_or_else(|e| e.into_inner());
-            if now() < cached.refresh_at {
-                return Ok(Arc::clone(&cached.credential));
-            }
-        }
-        match fetch(&self.http, &self.base, &self.role) {
-            Ok(fresh) => {
-                let credential = Arc::clone(&fresh.credential);
-                *self.cached.write().unwrap_or_else(|e| e.into_inner()) = fresh;
-                Ok(credential)
-            }
-            Err(why) => {
-                let cached = self.cached.read().unwrap_or_else(|e| e.into_inner());
-                if now() < cached.expires_at {
-                    // Still valid: use it and try again on the next call.
-                    Ok(Arc::clone(&cached.credential))
-                } else {
-                    Err(Error::Credentials(format!(
-                        "the credentials of CVM role {} expired and could not be refreshed: {why}",
-                        self.role
-                    )))
-                }
-            }
-        }
     }
 }
 
-fn get(http: &reqwest::blocking::Client, url: &str) -> Result<String, String> {
+impl Fetch for RoleFetch {
+    fn fetch(&self, budget: Budget<'_>) -> Result<Temporary, Error> {
+        let timeout = budget
+            .deadline
+            .saturating_duration_since(Instant::now())
+            .min(METADATA_TIMEOUT);
+        if timeout < Duration::from_millis(1) {
+            return Err(Error::Timeout(format!(
+                "no time left to fetch the keys of {}",
+                self.describe()
+            )));
+        }
+        let text = zeroize::Zeroizing::new(
+            get(
+                &self.http,
+                &format!("{}{ROLE_PATH}{}", self.base, self.role),
+                timeout,
+            )
+            .map_err(|why| Error::Credentials(format!("{}: {why}", self.describe())))?,
+        );
+        let parsed: RoleCredentials = serde_json::from_str(&text).map_err(|_| {
+            Error::Credentials(format!(
+                "{}: the role's credentials are not the expected JSON",
+                self.describe()
+            ))
+        })?;
+        let credential =
+            Credential::new(&parsed.secret_id, &parsed.secret_key, Some(&parsed.token)).map_err(
+                |e| {
+                    Error::Credentials(format!(
+                        "{}: the role's credentials are unusable: {e}",
+                        self.describe()
+                    ))
+                },
+            )?;
+        Ok(Temporary {
+            credential,
+            expires_at: parsed.expired_time,
+        })
+    }
+
+    /// Where the credentials come from, e.g. `CVM role ci from http://...` (no secret).
+    fn describe(&self) -> String {
+        let named = if self.named_by.is_empty() {
+            String::new()
+        } else {
+            format!(", named by {}", self.named_by)
+        };
+        format!("CVM role {} from {}{named}", self.role, self.base)
+    }
+}
+
+fn get(http: &reqwest::blocking::Client, url: &str, timeout: Duration) -> Result<String, String> {
+    use std::io::Read;
     let response = http
         .get(url)
+        .timeout(timeout)
         .send()
         .map_err(|e| format!("{url} is unreachable ({})", short(&e)))?;
     let status = response.status();
-    let text = response
-        .text()
-        .map_err(|e| format!("{url}: reading the reply failed ({})", short(&e)))?;
+    let mut text = String::new();
+    response
+        .take(MAX_METADATA_REPLY + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| format!("{url}: reading the reply failed ({e})"))?;
+    if text.len() as u64 > MAX_METADATA_REPLY {
+        text.zeroize();
+        return Err(format!(
+            "{url}: the reply is larger than {MAX_METADATA_REPLY} bytes"
+        ));
+    }
     if !status.is_success() {
+        text.zeroize();
         return Err(format!("{url} answered HTTP {}", status.as_u16()));
     }
     Ok(text)
@@ -162,19 +168,4 @@ fn short(e: &reqwest::Error) -> String {
     } else {
         e.to_string()
     }
-}
-
-fn fetch(http: &reqwest::blocking::Client, base: &str, role: &str) -> Result<Cached, String> {
-    let text = get(http, &format!("{base}{ROLE_PATH}{role}"))?;
-    let parsed: RoleCredentials = serde_json::from_str(&text)
-        .map_err(|_| "the role's credentials are not the expected JSON".to_owned())?;
-    let credential = Credential::new(&parsed.secret_id, &parsed.secret_key, Some(&parsed.token))
-        .map_err(|e| format!("the role's credentials are unusable: {e}"))?;
-    let fetched = now();
-    let lifetime = (parsed.expired_time - fetched).max(0);
-    Ok(Cached {
-        credential: Arc::new(credential),
-        refresh_at: parsed.expired_time - REFRESH_MARGIN_SECS.min(lifetime / 2),
-        expires_at: parsed.expired_time,
-    })
 }

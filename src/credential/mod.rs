@@ -1,6 +1,8 @@
 //! Credentials: a secret id, a secret key and an optional session token, and
-//! where they come from: explicit options, the environment, a profile file,
-//! or the CVM instance role (tried in that order by [`resolve`]).
+//! where they come from: explicit options, the environment, the SDK profile
+//! file, tccli's profile, the CVM instance role, TKE workload identity
+//! (tried in that order by `resolve`, the order docs/behaviour.md states
+//! and explains), with an STS role assumed over them when one is named.
 //!
 //! The secret key and the session token live in [`Secret`], whose memory is
 //! overwritten when it is dropped (zeroize) and whose `Debug` never shows
@@ -9,10 +11,16 @@
 
 pub mod metadata;
 pub mod profile;
+pub mod refresh;
+pub mod sts;
+pub mod tccli;
 
 use crate::error::Error;
+use crate::log::Logger;
 use crate::sign::SigningKey;
-use std::sync::{Arc, Mutex};
+use refresh::{Budget, Refreshing};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Instant;
 use zeroize::Zeroizing;
 
 /// A secret string: wiped on drop, never printed.
@@ -187,8 +195,29 @@ pub struct Sources<'a> {
     pub credentials_file: Option<&'a str>,
     /// Base URL of the CVM metadata service; else [`metadata::DEFAULT_METADATA_URL`].
     pub metadata_url: Option<&'a str>,
-    /// Skip the CVM role (the last source).
+    /// Skip the CVM role.
     pub disable_metadata: bool,
+    /// A role to assume (STS `AssumeRole`) over the credentials the chain
+    /// found; with the two OIDC options, the role of explicit workload
+    /// identity instead.
+    pub role_arn: Option<&'a str>,
+    /// `RoleSessionName` of any role assumed; default `tcr-<unix time>`.
+    pub role_session_name: Option<&'a str>,
+    /// Lifetime of a role's keys in seconds, 1 to 43,200; default 7,200.
+    pub role_duration: Option<u32>,
+    /// Explicit workload identity: the OIDC provider id (with
+    /// `web_identity_token_file` and `role_arn`).
+    pub oidc_provider_id: Option<&'a str>,
+    /// Explicit workload identity: the file holding the OIDC token, read
+    /// again at each refresh.
+    pub web_identity_token_file: Option<&'a str>,
+    /// STS's endpoint; default `sts.tencentcloudapi.com`.
+    pub sts_endpoint: Option<&'a str>,
+    /// tccli's directory; default `~/.tccli`.
+    pub tccli_dir: Option<&'a str>,
+    /// Only this source of the chain: `explicit`, `environment`, `profile`,
+    /// `tccli`, `cvm-role` or `tke-oidc`.
+    pub source: Option<&'a str>,
 }
 
 impl<'a> Sources<'a> {
@@ -212,38 +241,49 @@ impl std::fmt::Debug for Sources<'_> {
             .field("credentials_file", &self.credentials_file)
             .field("metadata_url", &self.metadata_url)
             .field("disable_metadata", &self.disable_metadata)
+            .field("role_arn", &self.role_arn)
+            .field("role_session_name", &self.role_session_name)
+            .field("role_duration", &self.role_duration)
+            .field("oidc_provider_id", &self.oidc_provider_id)
+            .field("web_identity_token_file", &self.web_identity_token_file)
+            .field("sts_endpoint", &self.sts_endpoint)
+            .field("tccli_dir", &self.tccli_dir)
+            .field("source", &self.source)
             .finish()
     }
 }
 
-/// Where a client's credentials come from. Static ones never change; a CVM
-/// role's are refreshed before they expire, safely under concurrent use.
+/// Where a client's credentials come from. Static ones never change;
+/// temporary ones (a CVM role's, an STS role's) are refreshed before they
+/// expire, safely under concurrent use.
+#[derive(Clone)]
 pub enum Provider {
-    /// Keys that never change: explicit, environment or profile file.
+    /// Keys that never change: explicit, environment or a profile.
     Static {
         /// The keys.
         credential: Arc<Credential>,
         /// Where they came from, e.g. `environment`.
         source: String,
     },
-    /// The CVM instance role's temporary keys.
-    Role(metadata::RoleProvider),
+    /// Temporary keys, refreshed before they expire.
+    Refreshing(Arc<Refreshing>),
 }
 
 impl Provider {
-    /// The credentials to sign the next request with.
-    pub fn current(&self) -> Result<Arc<Credential>, Error> {
+    /// The credentials to sign the next request with; a refresh that is due
+    /// spends at most `budget` (the call's time and cancel token).
+    pub fn current(&self, budget: Budget<'_>) -> Result<Arc<Credential>, Error> {
         match self {
             Provider::Static { credential, .. } => Ok(Arc::clone(credential)),
-            Provider::Role(role) => role.current(),
+            Provider::Refreshing(keys) => keys.current(budget),
         }
     }
 
-    /// Which source was chosen, for diagnostics.
+    /// Which source was chosen, for diagnostics (never a secret).
     pub fn source(&self) -> String {
         match self {
             Provider::Static { source, .. } => source.clone(),
-            Provider::Role(role) => role.describe(),
+            Provider::Refreshing(keys) => keys.describe(),
         }
     }
 }
@@ -256,7 +296,9 @@ impl std::fmt::Debug for Provider {
                 .field("source", source)
                 .field("credential", credential)
                 .finish(),
-            Provider::Role(role) => f.debug_tuple("Role").field(&role.describe()).finish(),
+            Provider::Refreshing(keys) => {
+                f.debug_tuple("Refreshing").field(&keys.describe()).finish()
+            }
         }
     }
 }
@@ -274,43 +316,219 @@ fn half_set(source: &str, present: &str, missing: &str) -> Error {
     ))
 }
 
-/// Tries, in order, the explicit options, the environment, the profile file
-/// and the CVM role, and stops at the first that yields a key pair. A source
-/// that is half set (an id without a key) is an error, not a skip. When none
-/// yields credentials the error names every source tried.
-pub fn resolve(sources: &Sources<'_>, env: Env<'_>) -> Result<Provider, Error> {
-    let mut tried = Vec::new();
+/// The sources of the chain, in its order (names of `Sources::source`).
+pub const SOURCES: [&str; 6] = [
+    "explicit",
+    "environment",
+    "profile",
+    "tccli",
+    "cvm-role",
+    "tke-oidc",
+];
 
-    match (sources.secret_id, sources.secret_key) {
-        (Some(id), Some(key)) => {
-            return Ok(fixed(
-                Credential::new(id, key, sources.session_token)?,
-                "explicit options".into(),
-            ))
+/// What resolving needs besides the options: the environment, where
+/// warnings go, how to reach STS, the client's region, and the time the
+/// first fetch of temporary keys may take.
+pub(crate) struct Context<'a> {
+    pub env: Env<'a>,
+    pub logger: &'a Logger,
+    pub transport: &'a crate::transport::Settings,
+    pub region: &'a str,
+    pub deadline: Instant,
+    pub sts: OnceLock<Result<Arc<sts::Sts>, Error>>,
+}
+
+impl Context<'_> {
+    fn budget(&self) -> Budget<'static> {
+        Budget {
+            deadline: self.deadline,
+            cancel: None,
         }
-        (Some(_), None) => return Err(half_set("explicit options", "secret_id", "secret_key")),
-        (None, Some(_)) => return Err(half_set("explicit options", "secret_key", "secret_id")),
-        (None, None) if sources.session_token.is_some() => {
-            return Err(half_set(
-                "explicit options",
-                "session_token",
-                "secret_id and secret_key",
-            ))
-        }
-        (None, None) => tried.push("explicit options (not set)".to_owned()),
     }
 
+    fn sts(&self, sources: &Sources<'_>) -> Result<Arc<sts::Sts>, Error> {
+        self.sts
+            .get_or_init(|| {
+                let endpoint = sources.sts_endpoint.unwrap_or(sts::DEFAULT_ENDPOINT);
+                sts::Sts::new(endpoint, self.transport).map(Arc::new)
+            })
+            .clone()
+    }
+
+    /// Temporary keys of `fetch`, fetched once now.
+    fn refreshing(&self, fetch: Box<dyn refresh::Fetch>) -> Result<Provider, Error> {
+        Refreshing::start(fetch, self.logger.clone(), self.budget())
+            .map(|keys| Provider::Refreshing(Arc::new(keys)))
+    }
+
+    /// `base`'s keys with `role` assumed over them.
+    fn assume(
+        &self,
+        sources: &Sources<'_>,
+        base: Provider,
+        role: sts::Role,
+    ) -> Result<Provider, Error> {
+        let fetch = sts::AssumeRole {
+            sts: self.sts(sources)?,
+            region: self.region.to_owned(),
+            role,
+            base,
+        };
+        self.refreshing(Box::new(fetch))
+    }
+}
+
+/// A role named by a source (`origin` names it in errors), with the
+/// options' session name and duration taking precedence.
+fn role_of(
+    sources: &Sources<'_>,
+    origin: &str,
+    arn: &str,
+    session_name: Option<&str>,
+) -> Result<sts::Role, Error> {
+    sts::Role::new(
+        origin,
+        arn,
+        sources.role_session_name.or(session_name),
+        sources.role_duration,
+    )
+}
+
+/// Tries the chain's sources in order (or only `sources.source`) and stops
+/// at the first that yields credentials, applying the role it names over
+/// them, then the explicit `role_arn` over whatever was found. A source
+/// that is set halfway is an error, not a skip. When none yields
+/// credentials the error names every source tried.
+pub(crate) fn resolve(sources: &Sources<'_>, ctx: &Context<'_>) -> Result<Provider, Error> {
+    if let Some(only) = sources.source {
+        if !SOURCES.contains(&only) {
+            return Err(Error::invalid(
+                "credential_source",
+                format!("is {only:?}; it must be one of {}", SOURCES.join(", ")),
+            ));
+        }
+    }
+    let wanted = |name: &str| sources.source.map_or(true, |only| only == name);
+    let mut tried = Vec::new();
+    let mut explicit_role_used = false;
+    let mut found = None;
+    if wanted("explicit") {
+        found = from_options(sources, ctx, &mut tried, &mut explicit_role_used)?;
+    }
+    if found.is_none() && wanted("environment") {
+        found = from_environment(sources, ctx, &mut tried)?;
+    }
+    if found.is_none() && wanted("profile") {
+        found = from_profile_file(sources, ctx, &mut tried)?;
+    }
+    if found.is_none() && wanted("tccli") {
+        found = from_tccli(sources, ctx, &mut tried)?;
+    }
+    if found.is_none() && wanted("cvm-role") {
+        found = from_cvm_role(sources, ctx, &mut tried, "")?;
+    }
+    if found.is_none() && wanted("tke-oidc") {
+        found = from_tke(sources, ctx, &mut tried)?;
+    }
+    let Some(provider) = found else {
+        return Err(Error::Credentials(format!(
+            "no credentials found; tried: {}",
+            tried.join("; ")
+        )));
+    };
+    match sources.role_arn {
+        Some(arn) if !explicit_role_used => {
+            let role = role_of(sources, "the role_arn option", arn, None)?;
+            ctx.assume(sources, provider, role)
+        }
+        _ => Ok(provider),
+    }
+}
+
+fn from_options(
+    sources: &Sources<'_>,
+    ctx: &Context<'_>,
+    tried: &mut Vec<String>,
+    role_used: &mut bool,
+) -> Result<Option<Provider>, Error> {
+    let oidc = sources.oidc_provider_id.is_some() || sources.web_identity_token_file.is_some();
+    match (sources.secret_id, sources.secret_key) {
+        (Some(_), Some(_)) | (Some(_), None) | (None, Some(_)) if oidc => Err(Error::Credentials(
+            "explicit options: secret_id/secret_key and oidc_provider_id/web_identity_token_file \
+             are two sources; set one"
+                .into(),
+        )),
+        (Some(id), Some(key)) => Ok(Some(fixed(
+            Credential::new(id, key, sources.session_token)?,
+            "explicit options".into(),
+        ))),
+        (Some(_), None) => Err(half_set("explicit options", "secret_id", "secret_key")),
+        (None, Some(_)) => Err(half_set("explicit options", "secret_key", "secret_id")),
+        (None, None) if sources.session_token.is_some() => Err(half_set(
+            "explicit options",
+            "session_token",
+            "secret_id and secret_key",
+        )),
+        (None, None) if oidc => {
+            let origin = "explicit options";
+            let (Some(provider_id), Some(token_file), Some(arn)) = (
+                sources.oidc_provider_id,
+                sources.web_identity_token_file,
+                sources.role_arn,
+            ) else {
+                let missing: Vec<&str> = [
+                    ("oidc_provider_id", sources.oidc_provider_id.is_none()),
+                    (
+                        "web_identity_token_file",
+                        sources.web_identity_token_file.is_none(),
+                    ),
+                    ("role_arn", sources.role_arn.is_none()),
+                ]
+                .iter()
+                .filter(|(_, missing)| *missing)
+                .map(|(name, _)| *name)
+                .collect();
+                return Err(Error::Credentials(format!(
+                    "{origin}: workload identity needs oidc_provider_id, web_identity_token_file and role_arn; {} not set",
+                    missing.join(" and ")
+                )));
+            };
+            *role_used = true;
+            let fetch = sts::WebIdentity {
+                sts: ctx.sts(sources)?,
+                region: ctx.region.to_owned(),
+                provider_id: provider_id.to_owned(),
+                token_file: token_file.to_owned(),
+                role: role_of(sources, origin, arn, None)?,
+                origin: "options",
+            };
+            ctx.refreshing(Box::new(fetch)).map(Some)
+        }
+        (None, None) => {
+            tried.push("explicit options (not set)".to_owned());
+            Ok(None)
+        }
+    }
+}
+
+fn from_environment(
+    sources: &Sources<'_>,
+    ctx: &Context<'_>,
+    tried: &mut Vec<String>,
+) -> Result<Option<Provider>, Error> {
+    let env = ctx.env;
     let (id, key) = (
         env_value(env, "TENCENTCLOUD_SECRET_ID"),
         env_value(env, "TENCENTCLOUD_SECRET_KEY"),
     );
-    match (&id, &key) {
+    let role_arn = env_value(env, "TENCENTCLOUD_ROLE_ARN");
+    let base = match (&id, &key) {
         (Some(id), Some(key)) => {
             let token = env_value(env, "TENCENTCLOUD_SESSION_TOKEN")
                 .or_else(|| env_value(env, "TENCENTCLOUD_TOKEN"));
             let credential = Credential::new(id, key, token.as_deref())
                 .map_err(|e| Error::Credentials(format!("environment: {e}")))?;
-            return Ok(fixed(credential, "environment".into()));
+            fixed(credential, "environment".into())
         }
         (Some(_), None) => {
             return Err(half_set(
@@ -326,37 +544,42 @@ pub fn resolve(sources: &Sources<'_>, env: Env<'_>) -> Result<Provider, Error> {
                 "TENCENTCLOUD_SECRET_ID",
             ))
         }
-        (None, None) => tried.push(
-            "environment TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY (not set)".to_owned(),
-        ),
-    }
-
-    if let Some(provider) = from_profile_file(sources, env, &mut tried)? {
-        return Ok(provider);
-    }
-
-    if sources.disable_metadata {
-        tried.push("CVM role metadata (disabled)".to_owned());
-    } else {
-        let base = sources
-            .metadata_url
-            .unwrap_or(metadata::DEFAULT_METADATA_URL);
-        match metadata::RoleProvider::discover(base) {
-            Ok(role) => return Ok(Provider::Role(role)),
-            Err(why) => tried.push(format!("CVM role metadata ({why})")),
+        (None, None) if role_arn.is_some() => {
+            return Err(half_set(
+                "environment",
+                "TENCENTCLOUD_ROLE_ARN",
+                "TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY (the keys to assume it with)",
+            ))
         }
+        (None, None) => {
+            tried.push(
+                "environment TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY (not set)".to_owned(),
+            );
+            return Ok(None);
+        }
+    };
+    match role_arn {
+        // The explicit role_arn option, when set, is assumed instead.
+        Some(arn) if sources.role_arn.is_none() => {
+            let session = env_value(env, "TENCENTCLOUD_ROLE_SESSION_NAME");
+            let role = role_of(
+                sources,
+                "environment TENCENTCLOUD_ROLE_ARN",
+                &arn,
+                session.as_deref(),
+            )?;
+            ctx.assume(sources, base, role).map(Some)
+        }
+        _ => Ok(Some(base)),
     }
-    Err(Error::Credentials(format!(
-        "no credentials found; tried: {}",
-        tried.join("; ")
-    )))
 }
 
 fn from_profile_file(
     sources: &Sources<'_>,
-    env: Env<'_>,
+    ctx: &Context<'_>,
     tried: &mut Vec<String>,
 ) -> Result<Option<Provider>, Error> {
+    let env = ctx.env;
     let (path, path_named) = match sources
         .credentials_file
         .map(str::to_owned)
@@ -383,7 +606,7 @@ fn from_profile_file(
         None => ("default".to_owned(), false),
     };
     let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
+        Ok(text) => Zeroizing::new(text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !path_named => {
             tried.push(format!("profile file {path} (not found)"));
             return Ok(None);
@@ -393,7 +616,8 @@ fn from_profile_file(
     let section = profile::find_section(&text, &section_name)
         .map_err(|e| Error::Credentials(format!("profile file {path}: {e}")))?;
     let Some(section) = section else {
-        if section_named {
+        // A section named by the profile option may be tccli's profile.
+        if section_named && sources.profile.is_none() {
             return Err(Error::Credentials(format!(
                 "profile file {path} has no [{section_name}] section"
             )));
@@ -402,24 +626,229 @@ fn from_profile_file(
         return Ok(None);
     };
     let source = format!("profile file {path} [{section_name}]");
-    match (section.secret_id.as_deref(), section.secret_key.as_deref()) {
+    let base = match (section.secret_id.as_deref(), section.secret_key.as_deref()) {
         (Some(id), Some(key)) => {
             let credential = Credential::new(id, key, section.token.as_deref())
                 .map_err(|e| Error::Credentials(format!("{source}: {e}")))?;
-            Ok(Some(fixed(credential, source)))
+            fixed(credential, source.clone())
         }
-        (Some(_), None) => Err(half_set(&source, "secret_id", "secret_key")),
-        (None, Some(_)) => Err(half_set(&source, "secret_key", "secret_id")),
-        (None, None) => Err(Error::Credentials(format!(
-            "{source} has neither secret_id nor secret_key"
-        ))),
+        (Some(_), None) => return Err(half_set(&source, "secret_id", "secret_key")),
+        (None, Some(_)) => return Err(half_set(&source, "secret_key", "secret_id")),
+        (None, None) => {
+            return Err(Error::Credentials(format!(
+                "{source} has neither secret_id nor secret_key"
+            )))
+        }
+    };
+    match section.role_arn.as_deref() {
+        Some(arn) if sources.role_arn.is_none() => {
+            let role = role_of(
+                sources,
+                &format!("{source} role_arn"),
+                arn,
+                section.role_session_name.as_deref(),
+            )?;
+            ctx.assume(sources, base, role).map(Some)
+        }
+        _ => Ok(Some(base)),
     }
+}
+
+/// tccli's directory and profile name, and whether the profile was named
+/// (by the profile option or `TCCLI_PROFILE`).
+fn tccli_profile(sources: &Sources<'_>, env: Env<'_>) -> Option<(String, String, bool)> {
+    let dir = match sources.tccli_dir {
+        Some(dir) => dir.trim_end_matches('/').to_owned(),
+        None => format!("{}/.tccli", env_value(env, "HOME")?.trim_end_matches('/')),
+    };
+    let named = sources
+        .profile
+        .map(str::to_owned)
+        .or_else(|| env_value(env, "TCCLI_PROFILE"));
+    let is_named = named.is_some();
+    Some((dir, named.unwrap_or_else(|| "default".into()), is_named))
+}
+
+/// The region of tccli's profile (`<profile>.configure`, `_sys_param.region`).
+pub(crate) fn tccli_region(sources: &Sources<'_>, env: Env<'_>) -> Option<String> {
+    let (dir, profile, _) = tccli_profile(sources, env)?;
+    tccli::region(&format!("{dir}/{profile}.configure"))
+}
+
+fn from_tccli(
+    sources: &Sources<'_>,
+    ctx: &Context<'_>,
+    tried: &mut Vec<String>,
+) -> Result<Option<Provider>, Error> {
+    let Some((dir, name, named)) = tccli_profile(sources, ctx.env) else {
+        tried.push("tccli profile (no HOME to find ~/.tccli)".to_owned());
+        return Ok(None);
+    };
+    let path = format!("{dir}/{name}.credential");
+    let source = format!("tccli profile {path}");
+    let profile =
+        match tccli::read(&path).map_err(|e| Error::Credentials(format!("tccli profile {e}")))? {
+            Some(profile) => profile,
+            // Only TCCLI_PROFILE must exist: the profile option may name the
+            // SDK profile file's section instead.
+            None if named && sources.profile.is_none() => {
+                return Err(Error::Credentials(format!(
+                    "{source} does not exist (TCCLI_PROFILE names profile {name:?})"
+                )))
+            }
+            None => {
+                tried.push(format!("{source} (not found)"));
+                return Ok(None);
+            }
+        };
+    let base = if profile.kind.as_deref() == Some("cvm-role") {
+        match from_cvm_role(
+            sources,
+            ctx,
+            &mut Vec::new(),
+            &format!("{source} (\"type\": \"cvm-role\")"),
+        )? {
+            Some(role) => role,
+            None => return Err(Error::Credentials(format!(
+                "{source} says \"type\": \"cvm-role\", but the CVM metadata service has no role{}",
+                if sources.disable_metadata {
+                    " (disable_metadata is set)"
+                } else {
+                    ""
+                }
+            ))),
+        }
+    } else {
+        match (profile.secret_id.as_deref(), profile.secret_key.as_deref()) {
+            (Some(id), Some(key)) if !id.is_empty() && !key.is_empty() => {
+                let token = profile.token.as_deref().filter(|t| !t.is_empty());
+                let credential = Credential::new(id, key, token)
+                    .map_err(|e| Error::Credentials(format!("{source}: {e}")))?;
+                fixed(credential, source.clone())
+            }
+            (Some(id), _) if !id.is_empty() => {
+                return Err(half_set(&source, "secretId", "secretKey"))
+            }
+            (_, Some(key)) if !key.is_empty() => {
+                return Err(half_set(&source, "secretKey", "secretId"))
+            }
+            _ => {
+                return Err(Error::Credentials(format!(
+                    "{source} has neither secretId/secretKey nor \"type\": \"cvm-role\""
+                )))
+            }
+        }
+    };
+    match profile.role_arn.as_deref().filter(|arn| !arn.is_empty()) {
+        Some(arn) if sources.role_arn.is_none() => {
+            let role = role_of(
+                sources,
+                &format!("{source} role-arn"),
+                arn,
+                profile.role_session_name.as_deref(),
+            )?;
+            ctx.assume(sources, base, role).map(Some)
+        }
+        _ => Ok(Some(base)),
+    }
+}
+
+fn from_cvm_role(
+    sources: &Sources<'_>,
+    ctx: &Context<'_>,
+    tried: &mut Vec<String>,
+    named_by: &str,
+) -> Result<Option<Provider>, Error> {
+    if sources.disable_metadata {
+        tried.push("CVM role metadata (disabled)".to_owned());
+        return Ok(None);
+    }
+    let base = sources
+        .metadata_url
+        .unwrap_or(metadata::DEFAULT_METADATA_URL);
+    match metadata::RoleFetch::discover(base, named_by) {
+        Ok(role) => ctx.refreshing(Box::new(role)).map(Some),
+        Err(why) => {
+            tried.push(format!("CVM role metadata ({why})"));
+            Ok(None)
+        }
+    }
+}
+
+fn from_tke(
+    sources: &Sources<'_>,
+    ctx: &Context<'_>,
+    tried: &mut Vec<String>,
+) -> Result<Option<Provider>, Error> {
+    const NAMES: [&str; 4] = [
+        "TKE_REGION",
+        "TKE_PROVIDER_ID",
+        "TKE_WEB_IDENTITY_TOKEN_FILE",
+        "TKE_ROLE_ARN",
+    ];
+    let values = NAMES.map(|name| env_value(ctx.env, name));
+    if values.iter().all(Option::is_none) {
+        tried.push("TKE workload identity (TKE_* not set)".to_owned());
+        return Ok(None);
+    }
+    let missing: Vec<&str> = NAMES
+        .iter()
+        .zip(&values)
+        .filter(|(_, value)| value.is_none())
+        .map(|(name, _)| *name)
+        .collect();
+    let [Some(region), Some(provider_id), Some(token_file), Some(arn)] = values else {
+        return Err(Error::Credentials(format!(
+            "TKE workload identity: {} set but {} not",
+            NAMES
+                .iter()
+                .zip(&values)
+                .filter(|(_, v)| v.is_some())
+                .map(|(n, _)| *n)
+                .collect::<Vec<_>>()
+                .join(", "),
+            missing.join(", ")
+        )));
+    };
+    let fetch = sts::WebIdentity {
+        sts: ctx.sts(sources)?,
+        region,
+        provider_id,
+        token_file,
+        role: role_of(sources, "TKE workload identity TKE_ROLE_ARN", &arn, None)?,
+        origin: "TKE_* environment",
+    };
+    ctx.refreshing(Box::new(fetch)).map(Some)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::HashMap;
+    use std::time::Duration;
+
+    fn budget() -> Budget<'static> {
+        Budget {
+            deadline: Instant::now() + Duration::from_secs(5),
+            cancel: None,
+        }
+    }
+
+    /// The chain with this environment, no STS reachable.
+    fn resolve(sources: &Sources<'_>, env: Env<'_>) -> Result<Provider, Error> {
+        let settings = crate::transport::tests::settings();
+        super::resolve(
+            sources,
+            &Context {
+                env,
+                logger: &Logger::default(),
+                transport: &settings,
+                region: "ap-guangzhou",
+                deadline: Instant::now() + Duration::from_secs(5),
+                sts: OnceLock::new(),
+            },
+        )
+    }
 
     fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
         let map: HashMap<String, String> = pairs
@@ -441,7 +870,7 @@ mod tests {
         env: &dyn Fn(&str) -> Option<String>,
     ) -> (String, String, Option<String>) {
         let provider = resolve(sources, env).unwrap();
-        let c = provider.current().unwrap();
+        let c = provider.current(budget()).unwrap();
         (
             provider.source(),
             c.secret_id().to_owned(),

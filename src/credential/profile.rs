@@ -5,6 +5,8 @@
 //! secret_id = AKID...
 //! secret_key = ...
 //! token = ...        ; optional, for temporary credentials
+//! role_arn = ...     ; optional: a role to assume with these keys (role-arn too)
+//! role_session_name = ...
 //! ```
 
 use zeroize::Zeroize;
@@ -18,6 +20,10 @@ pub struct Section {
     pub secret_key: Option<String>,
     /// `token` of the section (temporary credentials).
     pub token: Option<String>,
+    /// `role_arn` (or `role-arn`): a role to assume with the section's keys.
+    pub role_arn: Option<String>,
+    /// `role_session_name` (or `role-session-name`).
+    pub role_session_name: Option<String>,
 }
 
 impl std::fmt::Debug for Section {
@@ -29,6 +35,8 @@ impl std::fmt::Debug for Section {
                 &self.secret_key.as_ref().map(|_| "<redacted>"),
             )
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("role_arn", &self.role_arn)
+            .field("role_session_name", &self.role_session_name)
             .finish()
     }
 }
@@ -49,7 +57,7 @@ impl Drop for Section {
 /// line of the requested section; other sections are not parsed.
 ///
 /// Hand-written rather than a general INI crate on purpose: it keeps only
-/// the requested section's three keys, which are wiped on drop, where a
+/// the requested section's keys, whose secrets are wiped on drop, where a
 /// general parser would hold every profile's secrets in an unwiped map.
 pub fn find_section(text: &str, section: &str) -> Result<Option<Section>, String> {
     let mut current: Option<&str> = None;
@@ -85,6 +93,8 @@ pub fn find_section(text: &str, section: &str) -> Result<Option<Section>, String
             "secret_id" => slot.secret_id = Some(value),
             "secret_key" => slot.secret_key = Some(value),
             "token" => slot.token = Some(value),
+            "role_arn" | "role-arn" => slot.role_arn = Some(value),
+            "role_session_name" | "role-session-name" => slot.role_session_name = Some(value),
             _ => {}
         }
     }

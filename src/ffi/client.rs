@@ -12,10 +12,11 @@ use crate::log::Level;
 use libc::{c_char, c_int};
 
 /// An opaque client: `tcr_client_new`, `tcr_client_free`,
-/// `tcr_client_clock_offset`, `tcr_client_set_log_level`, and the calls
-/// (`tcr_modify_instance_token`, `tcr_call`, the `_prepare` functions). Thread safety: safe to share
-/// between threads; every function taking `const tcr_client *` may be
-/// called concurrently.
+/// `tcr_client_clock_offset`, `tcr_client_set_log_level`,
+/// `tcr_client_credential_source`, and the calls
+/// (`tcr_modify_instance_token`, `tcr_call`, the `_prepare` functions).
+/// Thread safety: safe to share between threads; every function taking
+/// `const tcr_client *` may be called concurrently.
 pub struct tcr_client {
     pub(super) inner: Client,
 }
@@ -112,5 +113,24 @@ pub unsafe extern "C" fn tcr_client_set_log_level(
         };
         client.inner.set_log_level(level);
         tcr_status::TCR_OK
+    })
+}
+
+/// Where the client's credentials come from, e.g. "environment",
+/// "tccli profile /home/ci/.tccli/default.credential" or "STS AssumeRole
+/// qcs::cam::uin/100000000001:roleName/ci (session tcr-1764633600) over
+/// environment": never a secret. The same text is in the debug line
+/// `tcr_client_new` logs.
+///
+/// - `client`: a client not freed yet; NULL returns NULL.
+///
+/// Returns a string the caller frees with `tcr_string_free` (NULL if
+/// `client` is NULL).
+#[no_mangle]
+pub unsafe extern "C" fn tcr_client_credential_source(client: *const tcr_client) -> *mut c_char {
+    boundary_or(std::ptr::null_mut(), || {
+        client
+            .as_ref()
+            .map_or(std::ptr::null_mut(), |c| c_string(&c.inner.credential_source()))
     })
 }

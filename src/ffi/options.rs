@@ -91,6 +91,33 @@ pub struct tcr_client_options {
     pub danger_accept_invalid_certs: u8,
     /// Nonzero: no client-side rate limit at all (then `rate_limit` must be 0).
     pub disable_rate_limit: u8,
+    // ---- 0.2.1: roles and workload identity (appended; the struct's
+    // 0.2.0 size ends before them, see docs/abi.md).
+    /// A role to assume (STS `AssumeRole`) over the credentials the chain
+    /// found, e.g. "qcs::cam::uin/100000000001:roleName/ci"; with
+    /// `oidc_provider_id` and `web_identity_token_file`, the role of
+    /// explicit workload identity instead. NULL: the role the source names
+    /// (`TENCENTCLOUD_ROLE_ARN`, a profile's `role_arn`), if any.
+    pub role_arn: *const c_char,
+    /// `RoleSessionName` of any role assumed. NULL: the source's, else
+    /// "tcr-" and the Unix time.
+    pub role_session_name: *const c_char,
+    /// Lifetime of a role's keys in seconds, 1 to 43200. 0: 7200.
+    pub role_duration_seconds: u32,
+    /// Explicit workload identity: the OIDC provider id (with
+    /// `web_identity_token_file` and `role_arn`). NULL: `TKE_PROVIDER_ID`
+    /// at the end of the chain.
+    pub oidc_provider_id: *const c_char,
+    /// Explicit workload identity: the file holding the OIDC token, read
+    /// again at each refresh. NULL: `TKE_WEB_IDENTITY_TOKEN_FILE`.
+    pub web_identity_token_file: *const c_char,
+    /// STS's endpoint, the syntax of `endpoint`. NULL: "sts.tencentcloudapi.com".
+    pub sts_endpoint: *const c_char,
+    /// tccli's directory. NULL: `~/.tccli`.
+    pub tccli_dir: *const c_char,
+    /// Only this source of the chain: "explicit", "environment", "profile",
+    /// "tccli", "cvm-role" or "tke-oidc". NULL: the whole chain.
+    pub credential_source: *const c_char,
 }
 
 // SAFETY: struct_size comes first; every field is a raw pointer, a number
@@ -98,9 +125,9 @@ pub struct tcr_client_options {
 unsafe impl Extensible for tcr_client_options {
     const ARGUMENT: &'static str = "options";
     const INIT: &'static str = "TCR_CLIENT_OPTIONS_INIT";
-    // The 0.2.0 layout is the whole struct. When a field is appended, this
-    // becomes `offset_of!(tcr_client_options, <that field>)`.
-    const FIRST_SIZE: usize = std::mem::size_of::<tcr_client_options>();
+    // The 0.2.0 layout ends where the first appended field begins: a
+    // program built against the 0.2.0 header passes that size.
+    const FIRST_SIZE: usize = std::mem::offset_of!(tcr_client_options, role_arn);
 }
 
 impl tcr_client_options {
@@ -134,6 +161,18 @@ impl tcr_client_options {
                 credentials_file: read_optional(self.credentials_file, "credentials_file")?,
                 metadata_url: read_optional(self.metadata_url, "metadata_url")?,
                 disable_metadata: self.disable_metadata != 0,
+                role_arn: read_optional(self.role_arn, "role_arn")?,
+                role_session_name: read_optional(self.role_session_name, "role_session_name")?,
+                role_duration: (self.role_duration_seconds != 0)
+                    .then_some(self.role_duration_seconds),
+                oidc_provider_id: read_optional(self.oidc_provider_id, "oidc_provider_id")?,
+                web_identity_token_file: read_optional(
+                    self.web_identity_token_file,
+                    "web_identity_token_file",
+                )?,
+                sts_endpoint: read_optional(self.sts_endpoint, "sts_endpoint")?,
+                tccli_dir: read_optional(self.tccli_dir, "tccli_dir")?,
+                source: read_optional(self.credential_source, "credential_source")?,
             },
             region: read_optional(self.region, "region")?,
             endpoint: read_optional(self.endpoint, "endpoint")?,

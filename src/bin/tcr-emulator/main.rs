@@ -6,7 +6,7 @@ mod http;
 mod service;
 mod tls;
 
-use service::{Emulator, Fault, FaultParams, IdleFault, Key, Role, Settings, TokenState};
+use service::{Emulator, Fault, FaultParams, IdleFault, Key, Oidc, Role, Settings, TokenState};
 use std::collections::HashMap;
 use std::io::{BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -25,7 +25,7 @@ const DEMO_REGISTRY: &str = "tcr-12345";
 const DEMO_TOKEN: &str = "2ab3af0d-893d-423f-91b1-27713566f95f";
 
 const HELP: &str = "\
-tcr-emulator: a local Tencent Cloud TCR endpoint (a token's lifecycle, CVM roles)
+tcr-emulator: a local Tencent Cloud TCR endpoint (a token's lifecycle, CVM roles, STS)
 
 Prints its base URL (http://HOST:PORT) as the first line of stdout, then
 serves until killed.
@@ -42,6 +42,14 @@ Options:
                          /latest/meta-data/cam/security-credentials/ (each
                          fetch issues a new temporary key valid TTL seconds,
                          default 7200)
+  --sts-role ARN          STS AssumeRole (API 2018-08-13, signed with service
+                         sts by any accepted key) grants this role. Repeatable.
+  --oidc-provider ID, --oidc-role ARN, --oidc-token TOKEN
+                         STS AssumeRoleWithWebIdentity grants ARN to requests
+                         with this ProviderId and one of these tokens
+                         (--oidc-token is repeatable, for a rotated token)
+  --sts-lifetime SECONDS lifetime of the keys STS grants (default: the
+                         request's DurationSeconds, else 7200)
   --tls-cert PATH        serve HTTPS with a certificate for 127.0.0.1 and
                          localhost, signed by a CA made at start, whose PEM
                          is written to PATH (to trust as a CA bundle)
@@ -69,7 +77,9 @@ Control endpoints (unsigned):
   GET  /_emulator/clock     {\"offset\": SECONDS, \"now\": UNIX_TIME}
   POST /_emulator/clock?offset=SECONDS  shift the service's clock
   POST /_emulator/fault?mode=MODE[&count=N][&delay_ms=N][&status=N][&code=CODE]
-                         [&body=PERCENT-ENCODED][&length=BYTES]
+                         [&body=PERCENT-ENCODED][&length=BYTES][&action=ACTION]
+       action: only requests of this X-TC-Action get the fault (e.g.
+       AssumeRole); the others are served normally.
        MODE: none, drop, reset-before (RST, no reply), reset (RST mid-reply),
        delay, http5xx, garbage, no-response,
        no-request-id, error; count = how many requests (default: all);
@@ -90,7 +100,9 @@ Control endpoints (unsigned):
 
 The service's actions: a long-term access credential's lifecycle, with the
 request and reply shapes of Tencent's API documents: CreateInstanceToken,
-DescribeInstanceToken, ModifyInstanceToken and DeleteInstanceToken.
+DescribeInstanceToken, ModifyInstanceToken and DeleteInstanceToken; and
+STS's AssumeRole and AssumeRoleWithWebIdentity (version 2018-08-13), whose
+temporary keys the TCR side then accepts with their session token.
 ";
 
 fn fail(message: &str) -> ! {
@@ -116,6 +128,9 @@ fn parse_args() -> Args {
     let mut verify = true;
     let mut log = false;
     let mut fault = None;
+    let mut sts_roles = Vec::new();
+    let mut oidc = None::<Oidc>;
+    let mut sts_lifetime = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| {
@@ -162,6 +177,26 @@ fn parse_args() -> Args {
                 role = Some(Role { name, ttl });
             }
             "--tls-cert" => tls_cert = Some(value("--tls-cert")),
+            "--sts-role" => sts_roles.push(value("--sts-role")),
+            "--oidc-provider" => {
+                oidc.get_or_insert_with(Oidc::default).provider_id = value("--oidc-provider")
+            }
+            "--oidc-role" => oidc.get_or_insert_with(Oidc::default).role_arn = value("--oidc-role"),
+            "--oidc-token" => oidc
+                .get_or_insert_with(Oidc::default)
+                .tokens
+                .push(value("--oidc-token")),
+            "--sts-lifetime" => {
+                sts_lifetime = Some(
+                    value("--sts-lifetime")
+                        .parse::<i64>()
+                        .ok()
+                        .filter(|t| *t > 0)
+                        .unwrap_or_else(|| {
+                            fail("--sts-lifetime wants a positive number of seconds")
+                        }),
+                )
+            }
             "--token" => {
                 let v = value("--token");
                 let mut parts = v.splitn(4, ':');
@@ -238,9 +273,17 @@ fn parse_args() -> Args {
             },
         ));
     }
+    if let Some(o) = &oidc {
+        if o.provider_id.is_empty() || o.role_arn.is_empty() || o.tokens.is_empty() {
+            fail("workload identity wants --oidc-provider, --oidc-role and at least one --oidc-token");
+        }
+    }
     let settings = Settings {
         keys,
         role,
+        sts_roles,
+        oidc,
+        sts_lifetime,
         tokens,
         rate,
         max_skew,
@@ -280,7 +323,7 @@ fn main() {
         .as_deref()
         .map(|path| tls::server_config(path).unwrap_or_else(|e| fail(&e)));
     let emulator = Arc::new(Emulator::new(args.settings));
-    emulator.set_fault(args.fault, None, 0);
+    emulator.set_fault(args.fault, None, 0, None);
     let listen = &args.listen;
     let listener = TcpListener::bind(listen)
         .unwrap_or_else(|e| fail(&format!("cannot listen on {listen}: {e}")));
@@ -601,7 +644,7 @@ fn control<W: Write>(
             };
             match parsed {
                 Ok(fault) => {
-                    emulator.set_fault(fault, number("count"), delay_before);
+                    emulator.set_fault(fault, number("count"), delay_before, req.query("action"));
                     json(writer, b"{}".to_vec())
                 }
                 Err(e) => http::write_response(writer, 400, "text/plain", e.as_bytes(), keep_alive),

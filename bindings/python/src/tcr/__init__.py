@@ -31,7 +31,7 @@ from .errors import (
 )
 from . import _ffi as _ffi_module
 
-__version__ = "0.2.0"
+__version__ = "0.2.1"
 
 
 TYPE_CHECKING = False  # typing is not imported at run time (import cost)

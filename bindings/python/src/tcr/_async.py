@@ -60,6 +60,11 @@ class AsyncClient(_OwnsHandle):
                  ca_bundle: Union[str, os.PathLike[str], None] = None,
                  danger_accept_invalid_certs: bool = False,
                  logger: Optional[logging.Logger] = None,
+                 role_arn: Optional[str] = None, role_session_name: Optional[str] = None,
+                 role_duration: Optional[int] = None, oidc_provider_id: Optional[str] = None,
+                 web_identity_token_file: Union[str, os.PathLike[str], None] = None,
+                 sts_endpoint: Optional[str] = None, tccli_dir: Union[str, os.PathLike[str], None] = None,
+                 credential_source: Optional[str] = None,
                  max_workers: Optional[int] = None) -> None:
         # Client's keywords, written out so that type checkers and help()
         # see them (a test keeps the two signatures equal).
@@ -74,7 +79,10 @@ class AsyncClient(_OwnsHandle):
             credentials_file=credentials_file, metadata_url=metadata_url, disable_metadata=disable_metadata,
             regional_endpoint=regional_endpoint, root_domain=root_domain, proxy=proxy,
             ignore_proxy_env=ignore_proxy_env, ca_bundle=ca_bundle,
-            danger_accept_invalid_certs=danger_accept_invalid_certs, logger=logger)
+            danger_accept_invalid_certs=danger_accept_invalid_certs, logger=logger, role_arn=role_arn,
+            role_session_name=role_session_name, role_duration=role_duration, oidc_provider_id=oidc_provider_id,
+            web_identity_token_file=web_identity_token_file, sts_endpoint=sts_endpoint, tccli_dir=tccli_dir,
+            credential_source=credential_source)
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=max_workers or DEFAULT_MAX_WORKERS,
                                                            thread_name_prefix="tcr")
 
@@ -130,6 +138,11 @@ class AsyncClient(_OwnsHandle):
         wait on the network, so it is not a coroutine)."""
         return self._client.prepare_modify_instance_token(registry_id, token_id, enable=enable, desc=desc,
                                                           modify_flag=modify_flag)
+
+    @property
+    def credential_source(self) -> str:
+        """As :attr:`tcr.Client.credential_source`."""
+        return self._client.credential_source
 
     @property
     def clock_offset(self) -> int:

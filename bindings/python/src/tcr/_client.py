@@ -78,13 +78,18 @@ class Client(_OwnsHandle):
     cannot be copied or pickled (``TypeError``): share the same client.
 
     Every keyword is optional; docs/python.md lists them with their C and
-    Go names. Credentials come from the first source that has them:
-    ``secret_id``/``secret_key``/``session_token``; the environment
-    (``TENCENTCLOUD_SECRET_ID``, ``TENCENTCLOUD_SECRET_KEY``,
-    ``TENCENTCLOUD_SESSION_TOKEN``); the profile file (``credentials_file``,
-    ``profile``); the CVM instance role (``metadata_url``;
-    ``disable_metadata=True`` skips it). ``region`` defaults to
-    ``TENCENTCLOUD_REGION``. ``timeout`` (total per call, default 60 s) and
+    Go names. Credentials come from the first source that has them
+    (docs/behaviour.md, "Credentials"): ``secret_id``/``secret_key``/
+    ``session_token``; the environment; the SDK profile file
+    (``credentials_file``, ``profile``); tccli's profile (``tccli_dir``);
+    the CVM instance role (``metadata_url``; ``disable_metadata=True`` skips
+    it); TKE workload identity (the ``TKE_*`` variables, or
+    ``oidc_provider_id`` with ``web_identity_token_file`` and
+    ``role_arn``). ``role_arn`` assumes a role over what was found
+    (``role_session_name``, ``role_duration`` in seconds, STS at
+    ``sts_endpoint``); ``credential_source`` takes only one source, and
+    :attr:`credential_source` says which one was used. ``region`` defaults
+    to ``TENCENTCLOUD_REGION``, else tccli's. ``timeout`` (total per call, default 60 s) and
     ``connect_timeout`` (10 s) are seconds; ``rate_limit`` is requests per
     second (default 20, ``0`` turns it off) with bursts of ``rate_burst``.
     Diagnostics (one line per HTTP attempt, never a secret) go to
@@ -104,7 +109,12 @@ class Client(_OwnsHandle):
                  proxy: Optional[str] = None, ignore_proxy_env: bool = False,
                  ca_bundle: Union[str, os.PathLike[str], None] = None,
                  danger_accept_invalid_certs: bool = False,
-                 logger: Optional[logging.Logger] = None) -> None:
+                 logger: Optional[logging.Logger] = None,
+                 role_arn: Optional[str] = None, role_session_name: Optional[str] = None,
+                 role_duration: Optional[int] = None, oidc_provider_id: Optional[str] = None,
+                 web_identity_token_file: Union[str, os.PathLike[str], None] = None,
+                 sts_endpoint: Optional[str] = None, tccli_dir: Union[str, os.PathLike[str], None] = None,
+                 credential_source: Optional[str] = None) -> None:
         self._handle: Optional[int] = None
         self._lock = threading.Condition()
         self._active = 0
@@ -117,7 +127,10 @@ class Client(_OwnsHandle):
             credentials_file=credentials_file, metadata_url=metadata_url, disable_metadata=disable_metadata,
             regional_endpoint=regional_endpoint, root_domain=root_domain, proxy=proxy,
             ignore_proxy_env=ignore_proxy_env, ca_bundle=ca_bundle,
-            danger_accept_invalid_certs=danger_accept_invalid_certs), self._log.callback)
+            danger_accept_invalid_certs=danger_accept_invalid_certs, role_arn=role_arn,
+            role_session_name=role_session_name, role_duration=role_duration, oidc_provider_id=oidc_provider_id,
+            web_identity_token_file=web_identity_token_file, sts_endpoint=sts_endpoint, tccli_dir=tccli_dir,
+            credential_source=credential_source), self._log.callback)
         handle = ctypes.c_void_p()
         message = ctypes.c_void_p()
         status = _ffi.lib.tcr_client_new(ctypes.byref(options), ctypes.byref(handle), ctypes.byref(message))
@@ -205,6 +218,21 @@ class Client(_OwnsHandle):
         pointer = _ffi.PreparedPointer()
         status = self._run(_ffi.lib.tcr_call_prepare, pointer, action_text, params_text, None)
         return take_prepared(status, pointer)
+
+    @property
+    def credential_source(self) -> str:
+        """Where the credentials come from, e.g. ``"environment"`` or
+        ``"STS AssumeRole qcs::cam::uin/1:roleName/ci (session tcr-...) over
+        environment"`` (never a secret)."""
+        handle = self._enter()
+        try:
+            pointer = _ffi.lib.tcr_client_credential_source(handle)
+        finally:
+            self._leave()
+        try:
+            return _ffi.take_string(pointer) or ""
+        finally:
+            _ffi.lib.tcr_string_free(pointer)
 
     @property
     def clock_offset(self) -> int:

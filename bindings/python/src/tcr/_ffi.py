@@ -65,6 +65,15 @@ class ClientOptions(ctypes.Structure):
         ("ignore_proxy_env", ctypes.c_uint8),
         ("danger_accept_invalid_certs", ctypes.c_uint8),
         ("disable_rate_limit", ctypes.c_uint8),
+        # 0.2.1: roles and workload identity.
+        ("role_arn", ctypes.c_char_p),
+        ("role_session_name", ctypes.c_char_p),
+        ("role_duration_seconds", ctypes.c_uint32),
+        ("oidc_provider_id", ctypes.c_char_p),
+        ("web_identity_token_file", ctypes.c_char_p),
+        ("sts_endpoint", ctypes.c_char_p),
+        ("tccli_dir", ctypes.c_char_p),
+        ("credential_source", ctypes.c_char_p),
     ]
 
 
@@ -218,6 +227,7 @@ def _declare(lib: ctypes.CDLL) -> ctypes.CDLL:
         "tcr_client_free": ([c_void_p], None),
         "tcr_client_clock_offset": ([c_void_p], ctypes.c_int64),
         "tcr_client_set_log_level": ([c_void_p, ctypes.c_int], ctypes.c_int),
+        "tcr_client_credential_source": ([c_void_p], c_void_p),
         "tcr_cancel_token_new": ([], c_void_p),
         "tcr_cancel_token_cancel": ([c_void_p], None),
         "tcr_cancel_token_is_cancelled": ([c_void_p], c_int),

@@ -101,12 +101,14 @@ _CONVERT: Dict[str, Callable[[str, Any], Any]] = {
     "secret_id": text, "secret_key": text, "session_token": text, "region": text, "endpoint": text,
     "language": text, "profile": text, "metadata_url": text, "root_domain": text, "proxy": text,
     "credentials_file": path, "ca_bundle": path,
+    "role_arn": text, "role_session_name": text, "oidc_provider_id": text, "sts_endpoint": text,
+    "credential_source": text, "web_identity_token_file": path, "tccli_dir": path, "role_duration": count,
     "timeout": milliseconds, "connect_timeout": milliseconds,
     "max_attempts": count, "rate_burst": count,
     "disable_metadata": flag, "regional_endpoint": flag, "ignore_proxy_env": flag,
     "danger_accept_invalid_certs": flag,
 }
-_C_NAME = {"timeout": "timeout_ms", "connect_timeout": "connect_timeout_ms"}
+_C_NAME = {"timeout": "timeout_ms", "connect_timeout": "connect_timeout_ms", "role_duration": "role_duration_seconds"}
 
 
 def client_options(values: Dict[str, Any], log_callback: Any) -> _ffi.ClientOptions:

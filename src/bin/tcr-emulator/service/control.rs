@@ -30,6 +30,8 @@ impl Emulator {
             "faults": s.faults.load(Ordering::Relaxed),
             "proxied": s.proxied.load(Ordering::Relaxed),
             "metadata_fetches": s.metadata_fetches.load(Ordering::Relaxed),
+            "sts_assume_role": s.sts_assume_role.load(Ordering::Relaxed),
+            "sts_web_identity": s.sts_web_identity.load(Ordering::Relaxed),
             "connections": s.connections.load(Ordering::Relaxed),
             "by_code": *self.by_code.lock().unwrap(),
         }))
@@ -68,12 +70,14 @@ impl Emulator {
             &s.faults,
             &s.proxied,
             &s.metadata_fetches,
+            &s.sts_assume_role,
+            &s.sts_web_identity,
         ] {
             c.store(0, Ordering::Relaxed);
         }
         self.by_code.lock().unwrap().clear();
         self.seen.lock().unwrap().clear();
         self.buckets.lock().unwrap().clear();
-        self.set_fault(None, None, 0);
+        self.set_fault(None, None, 0, None);
     }
 }

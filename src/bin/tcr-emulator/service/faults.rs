@@ -118,20 +118,32 @@ pub(super) struct FaultPlan {
     pub(super) remaining: Option<u64>,
     /// Wait this long before acting out the fault (e.g. drop after 2 s).
     pub(super) delay_before: u64,
+    /// Only requests of this action get it (`None`: every request).
+    pub(super) action: Option<String>,
 }
 
 impl Emulator {
     /// Applies `fault` to the next `count` API requests (all if `None`),
     /// each after waiting `delay_before` milliseconds.
-    pub fn set_fault(&self, fault: Option<Fault>, count: Option<u64>, delay_before: u64) {
+    pub fn set_fault(
+        &self,
+        fault: Option<Fault>,
+        count: Option<u64>,
+        delay_before: u64,
+        action: Option<&str>,
+    ) {
         let mut plan = self.faults.lock().unwrap();
         plan.fault = fault;
         plan.remaining = count;
         plan.delay_before = delay_before;
+        plan.action = action.map(str::to_owned);
     }
 
-    pub(super) fn take_fault(&self) -> Option<(Fault, u64)> {
+    pub(super) fn take_fault(&self, action: Option<&str>) -> Option<(Fault, u64)> {
         let mut plan = self.faults.lock().unwrap();
+        if plan.action.is_some() && plan.action.as_deref() != action {
+            return None;
+        }
         let fault = (plan.fault.clone()?, plan.delay_before);
         match plan.remaining {
             Some(0) => {

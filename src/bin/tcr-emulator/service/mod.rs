@@ -10,6 +10,7 @@ mod control;
 mod faults;
 mod metadata;
 mod rate;
+mod sts;
 mod verify;
 
 pub use faults::{Fault, FaultParams, IdleFault};
@@ -28,6 +29,15 @@ pub struct Key {
     pub session_token: Option<String>,
     /// Unix time after which temporary credentials are refused.
     pub expires_at: Option<i64>,
+}
+
+/// What STS AssumeRoleWithWebIdentity accepts: one provider, one role, and
+/// the tokens (a rotated file holds a new one).
+#[derive(Default)]
+pub struct Oidc {
+    pub provider_id: String,
+    pub role_arn: String,
+    pub tokens: Vec<String>,
 }
 
 /// A CAM role whose temporary credentials the metadata service hands out.
@@ -79,6 +89,10 @@ pub struct Stats {
     pub proxied: AtomicU64,
     /// Role credentials handed out by the metadata service.
     pub metadata_fetches: AtomicU64,
+    /// Keys granted by STS AssumeRole.
+    pub sts_assume_role: AtomicU64,
+    /// Keys granted by STS AssumeRoleWithWebIdentity.
+    pub sts_web_identity: AtomicU64,
     /// TCP connections accepted (a client that keeps connections alive opens few).
     pub connections: AtomicU64,
 }
@@ -86,6 +100,9 @@ pub struct Stats {
 pub struct Settings {
     pub keys: HashMap<String, Key>,
     pub role: Option<Role>,
+    pub sts_roles: Vec<String>,
+    pub oidc: Option<Oidc>,
+    pub sts_lifetime: Option<i64>,
     pub tokens: Vec<(String, String, TokenState)>,
     /// Requests per second per SecretId; 0 disables the limit.
     pub rate: f64,
@@ -97,6 +114,9 @@ pub struct Settings {
 pub struct Emulator {
     keys: RwLock<HashMap<String, Key>>,
     role: Option<Role>,
+    sts_roles: Vec<String>,
+    oidc: Option<Oidc>,
+    sts_lifetime: Option<i64>,
     registries: Mutex<BTreeMap<String, BTreeMap<String, TokenState>>>,
     rate: f64,
     max_skew: i64,
@@ -142,6 +162,9 @@ impl Emulator {
         Emulator {
             keys: RwLock::new(settings.keys),
             role: settings.role,
+            sts_roles: settings.sts_roles,
+            oidc: settings.oidc,
+            sts_lifetime: settings.sts_lifetime,
             registries: Mutex::new(registries),
             rate: settings.rate,
             max_skew: settings.max_skew,
@@ -152,6 +175,7 @@ impl Emulator {
                 fault: None,
                 remaining: None,
                 delay_before: 0,
+                action: None,
             }),
             seen: Mutex::new(VecDeque::with_capacity(SEEN_KEPT)),
             by_code: Mutex::new(BTreeMap::new()),
@@ -187,7 +211,7 @@ impl Emulator {
         if req.proxied {
             self.stats.proxied.fetch_add(1, Ordering::Relaxed);
         }
-        if let Some((fault, delay_before)) = self.take_fault() {
+        if let Some((fault, delay_before)) = self.take_fault(req.header("x-tc-action")) {
             self.stats.faults.fetch_add(1, Ordering::Relaxed);
             self.remember(req, format!("FAULT {fault:?}"));
             if delay_before > 0 {
@@ -304,18 +328,21 @@ impl Emulator {
                 "Content-Type must be application/json",
             ));
         }
-        let secret_id = if self.verify {
-            self.verify_signature(req)?
-        } else {
-            String::from("-")
-        };
-        self.check_rate(&secret_id)?;
         let action = req
             .header("x-tc-action")
             .ok_or_else(|| reject("MissingParameter", "missing X-TC-Action"))?;
         let version = req
             .header("x-tc-version")
             .ok_or_else(|| reject("MissingParameter", "missing X-TC-Version"))?;
+        if version == tcr::credential::sts::VERSION {
+            return self.sts(req, action);
+        }
+        let secret_id = if self.verify {
+            self.verify_signature(req, tcr::api::SERVICE)?
+        } else {
+            String::from("-")
+        };
+        self.check_rate(&secret_id)?;
         if version != tcr::api::VERSION {
             return Err(reject(
                 "NoSuchVersion",

@@ -1,12 +1,15 @@
 //! TC3-HMAC-SHA256 verified the way the service does it.
 
 use super::{now, reject, Emulator, Reject};
-use tcr::api::SERVICE;
 use tcr::sign::{self, SigningKey};
 
 impl Emulator {
     /// Verifies the TC3 signature the way the service does; returns the SecretId.
-    pub(super) fn verify_signature(&self, req: &crate::http::Request) -> Result<String, Reject> {
+    pub(super) fn verify_signature(
+        &self,
+        req: &crate::http::Request,
+        expected_service: &str,
+    ) -> Result<String, Reject> {
         let auth = req.header("authorization").ok_or_else(|| {
             reject(
                 "AuthFailure.SignatureFailure",
@@ -69,10 +72,13 @@ impl Emulator {
                 "the temporary credentials have expired",
             ));
         }
-        if date != sign::utc_date(timestamp) || service != SERVICE || terminator != "tc3_request" {
+        if date != sign::utc_date(timestamp)
+            || service != expected_service
+            || terminator != "tc3_request"
+        {
             return Err(reject(
                 "AuthFailure.SignatureFailure",
-                "the credential scope does not match the timestamp's UTC date, the service tcr and tc3_request",
+                format!("the credential scope does not match the timestamp's UTC date, the service {expected_service} and tc3_request"),
             ));
         }
         let names: Vec<&str> = signed_headers.split(';').collect();
@@ -108,8 +114,8 @@ impl Emulator {
             &canonical,
             timestamp,
             date,
-            SERVICE,
-            &SigningKey::derive(key.secret_key.as_bytes(), date, SERVICE),
+            expected_service,
+            &SigningKey::derive(key.secret_key.as_bytes(), date, expected_service),
         );
         if !constant_time_eq(expected.as_bytes(), signature.as_bytes()) {
             return Err(reject(
