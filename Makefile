@@ -3,7 +3,8 @@
 
 # Tests and the demo must never pick up the caller's real credentials or settings.
 unexport TENCENTCLOUD_SECRET_ID TENCENTCLOUD_SECRET_KEY TENCENTCLOUD_SESSION_TOKEN TENCENTCLOUD_TOKEN
-unexport TENCENTCLOUD_REGION TENCENTCLOUD_PROFILE TENCENTCLOUD_CREDENTIALS_FILE TCR_LOG TCR_ENDPOINT
+unexport TENCENTCLOUD_REGION TENCENTCLOUD_PROFILE TENCENTCLOUD_CREDENTIALS_FILE TCR_LOG TCR_ENDPOINT TCR_STS_ENDPOINT
+unexport TENCENTCLOUD_ROLE_ARN TENCENTCLOUD_ROLE_SESSION_NAME TCCLI_PROFILE TKE_REGION TKE_PROVIDER_ID TKE_WEB_IDENTITY_TOKEN_FILE TKE_ROLE_ARN
 
 CARGO      ?= cargo
 CC         ?= cc
@@ -84,6 +85,16 @@ build/test_prepare: tests/c/test_prepare.c tests/c/emulator.h tests/c/check.h in
 	@mkdir -p build
 	$(CC) -std=c99 $(CWARN) -g -Iinclude $$(pkg-config --cflags libcurl) $< -o $@ $(LINK_TCR) $$(pkg-config --libs libcurl)
 
+# The role options through C, and the same program built against the
+# 0.2.0 header (before they were appended) run against this library.
+build/test_roles: tests/c/test_roles.c tests/c/emulator.h tests/c/check.h include/tcr.h | build
+	@mkdir -p build
+	$(CC) -std=c99 $(CWARN) -g -Iinclude $< -o $@ $(LINK_TCR)
+
+build/test_roles_0_2_0: tests/c/test_roles.c tests/c/emulator.h tests/c/check.h tests/c/abi-0.2.0/tcr.h | build
+	@mkdir -p build
+	$(CC) -std=c99 $(CWARN) -g -DTCR_TEST_0_2_0_HEADER -Itests/c/abi-0.2.0 $< -o $@ $(LINK_TCR)
+
 build/header_cpp: tests/c/header_cpp.cpp include/tcr.h | build
 	@mkdir -p build
 	$(CXX) -std=c++17 $(CWARN) -Iinclude $< -o $@ $(LINK_TCR)
@@ -155,11 +166,16 @@ check-header: build
 
 # The demo key pair and a temporary one, for the example tool's credential chain.
 EXAMPLE_TOOL_KEYS := --key $(DEMO_ID):$(DEMO_KEY) --key AKIDEXTOOLTEMP:ex-temp-key:ex-token
-test-c: build build/test_tcr build/test_prepare build/test_cancel build/token_lifecycle build/header_cpp build/modify_instance_token build/modify_instance_token_static
+C_STS_FLAGS := --key AKIDCTEST:ctest-secret-key --rate 0 --sts-role qcs::cam::uin/100000000001:roleName/c-deployer \
+  --oidc-provider c-oidc-provider --oidc-role qcs::cam::uin/100000000001:roleName/c-deployer \
+  --oidc-token eyJhbGciOiJSUzI1NiJ9.c-projected-token.sig
+test-c: build build/test_tcr build/test_prepare build/test_cancel build/test_roles build/test_roles_0_2_0 build/token_lifecycle build/header_cpp build/modify_instance_token build/modify_instance_token_static
 	build/header_cpp
 	tests/with-emulator.sh --key AKIDCTEST:ctest-secret-key --rate 0 -- build/test_tcr
 	tests/with-emulator.sh --key AKIDCTEST:ctest-secret-key --rate 0 -- build/test_prepare
 	tests/with-emulator.sh --key AKIDCTEST:ctest-secret-key --rate 0 -- build/test_cancel
+	tests/with-emulator.sh $(C_STS_FLAGS) -- build/test_roles
+	tests/with-emulator.sh $(C_STS_FLAGS) -- build/test_roles_0_2_0
 	tests/with-emulator.sh -- tests/c/token_lifecycle.sh build/token_lifecycle
 	tests/with-emulator.sh $(EXAMPLE_TOOL_KEYS) -- tests/c/example_tool.sh build/modify_instance_token
 	@! ldd build/modify_instance_token_static | grep -q libtcr || { echo "the static tool needs libtcr.so" >&2; exit 1; }

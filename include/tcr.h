@@ -321,7 +321,8 @@ typedef struct tcr_client_options {
    */
   const char *web_identity_token_file;
   /*
-   STS's endpoint, the syntax of `endpoint`. NULL: "sts.tencentcloudapi.com".
+   STS's endpoint, the syntax of `endpoint`. NULL: `TCR_STS_ENDPOINT`,
+   else "sts.tencentcloudapi.com".
    */
   const char *sts_endpoint;
   /*

@@ -12,8 +12,9 @@
    - a C program (it has `int main`), a Python script, or a Go program
      (`package main`): this script builds and runs it against a fresh
      tcr-emulator, with the emulator's demo key pair in
-     TENCENTCLOUD_SECRET_ID/_KEY, TENCENTCLOUD_REGION=ap-guangzhou and
-     TCR_ENDPOINT set to the emulator, so the text is exactly what a user
+     TENCENTCLOUD_SECRET_ID/_KEY, TENCENTCLOUD_REGION=ap-guangzhou, and
+     TCR_ENDPOINT and TCR_STS_ENDPOINT set to the emulator (whose STS
+     grants the role the examples assume), so the text is exactly what a user
      runs against the service with their own environment; it must exit 0.
    Nothing is sent anywhere but 127.0.0.1.
 """
@@ -41,6 +42,8 @@ RUN_SOURCES = {
 }
 DEMO_ID = "AKIDEMULATOR0000000000000000000000000"
 DEMO_KEY = "EmulatorDemoSecretKey000000000000"
+# The role the docs' examples assume; the emulator's STS grants it.
+DOCS_ROLE = "qcs::cam::uin/100000000001:roleName/ci"
 RELEASE = os.path.join(ROOT, "target", "release")
 
 problems = []
@@ -126,7 +129,8 @@ def contained(tag, body):
 
 class Emulator:
     def __enter__(self):
-        self.process = subprocess.Popen([os.path.join(RELEASE, "tcr-emulator"), "--rate", "0"],
+        self.process = subprocess.Popen([os.path.join(RELEASE, "tcr-emulator"), "--rate", "0",
+                                         "--key", f"{DEMO_ID}:{DEMO_KEY}", "--sts-role", DOCS_ROLE],
                                         stdout=subprocess.PIPE, text=True)
         self.url = self.process.stdout.readline().strip()
         if not self.url.startswith("http://127.0.0.1:"):
@@ -147,7 +151,7 @@ def run_block(md, line, tag, body):
     where = f"{md}:{line}"
     with tempfile.TemporaryDirectory(prefix="tcr-docs-") as tmp, Emulator() as emulator:
         env = dict(os.environ, TENCENTCLOUD_SECRET_ID=DEMO_ID, TENCENTCLOUD_SECRET_KEY=DEMO_KEY,
-                   TENCENTCLOUD_REGION="ap-guangzhou", TCR_ENDPOINT=emulator.url,
+                   TENCENTCLOUD_REGION="ap-guangzhou", TCR_ENDPOINT=emulator.url, TCR_STS_ENDPOINT=emulator.url,
                    TCR_LIBRARY=os.path.join(RELEASE, "libtcr.so"),
                    PYTHONPATH=os.path.join(ROOT, "bindings", "python", "src"), HOME=tmp,
                    TCR_EMULATOR=os.path.join(RELEASE, "tcr-emulator"))

@@ -92,8 +92,8 @@ type Options struct {
 	// of the chain.
 	OIDCProviderID       string
 	WebIdentityTokenFile string
-	// STSEndpoint is STS's endpoint, the syntax of Endpoint (default
-	// sts.tencentcloudapi.com).
+	// STSEndpoint is STS's endpoint, the syntax of Endpoint (default:
+	// $TCR_STS_ENDPOINT, else sts.tencentcloudapi.com).
 	STSEndpoint string
 	// TccliDir is tccli's directory (default ~/.tccli).
 	TccliDir string

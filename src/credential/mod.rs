@@ -211,7 +211,7 @@ pub struct Sources<'a> {
     /// Explicit workload identity: the file holding the OIDC token, read
     /// again at each refresh.
     pub web_identity_token_file: Option<&'a str>,
-    /// STS's endpoint; default `sts.tencentcloudapi.com`.
+    /// STS's endpoint; else `TCR_STS_ENDPOINT`, else `sts.tencentcloudapi.com`.
     pub sts_endpoint: Option<&'a str>,
     /// tccli's directory; default `~/.tccli`.
     pub tccli_dir: Option<&'a str>,
@@ -349,7 +349,12 @@ impl Context<'_> {
     fn sts(&self, sources: &Sources<'_>) -> Result<Arc<sts::Sts>, Error> {
         self.sts
             .get_or_init(|| {
-                let endpoint = sources.sts_endpoint.unwrap_or(sts::DEFAULT_ENDPOINT);
+                // TCR_STS_ENDPOINT as TCR_ENDPOINT is for TCR (docs/behaviour.md).
+                let from_env = env_value(self.env, "TCR_STS_ENDPOINT");
+                let endpoint = sources
+                    .sts_endpoint
+                    .or(from_env.as_deref())
+                    .unwrap_or(sts::DEFAULT_ENDPOINT);
                 sts::Sts::new(endpoint, self.transport).map(Arc::new)
             })
             .clone()
@@ -709,14 +714,16 @@ fn from_tccli(
             &format!("{source} (\"type\": \"cvm-role\")"),
         )? {
             Some(role) => role,
-            None => return Err(Error::Credentials(format!(
+            None => {
+                return Err(Error::Credentials(format!(
                 "{source} says \"type\": \"cvm-role\", but the CVM metadata service has no role{}",
                 if sources.disable_metadata {
                     " (disable_metadata is set)"
                 } else {
                     ""
                 }
-            ))),
+            )))
+            }
         }
     } else {
         match (profile.secret_id.as_deref(), profile.secret_key.as_deref()) {

@@ -129,8 +129,8 @@ pub unsafe extern "C" fn tcr_client_set_log_level(
 #[no_mangle]
 pub unsafe extern "C" fn tcr_client_credential_source(client: *const tcr_client) -> *mut c_char {
     boundary_or(std::ptr::null_mut(), || {
-        client
-            .as_ref()
-            .map_or(std::ptr::null_mut(), |c| c_string(&c.inner.credential_source()))
+        client.as_ref().map_or(std::ptr::null_mut(), |c| {
+            c_string(&c.inner.credential_source())
+        })
     })
 }

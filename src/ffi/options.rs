@@ -111,7 +111,8 @@ pub struct tcr_client_options {
     /// Explicit workload identity: the file holding the OIDC token, read
     /// again at each refresh. NULL: `TKE_WEB_IDENTITY_TOKEN_FILE`.
     pub web_identity_token_file: *const c_char,
-    /// STS's endpoint, the syntax of `endpoint`. NULL: "sts.tencentcloudapi.com".
+    /// STS's endpoint, the syntax of `endpoint`. NULL: `TCR_STS_ENDPOINT`,
+    /// else "sts.tencentcloudapi.com".
     pub sts_endpoint: *const c_char,
     /// tccli's directory. NULL: `~/.tccli`.
     pub tccli_dir: *const c_char,

@@ -24,7 +24,7 @@ module example.com/app
 
 go 1.22
 
-require github.com/tcr-ffi/tcr/bindings/go v0.2.0
+require github.com/tcr-ffi/tcr/bindings/go v0.2.1
 
 replace github.com/tcr-ffi/tcr/bindings/go => ../tcrgo
 MOD

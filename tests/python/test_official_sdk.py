@@ -121,3 +121,72 @@ def test_the_sdk_fails_every_call_against_a_service_clock_15_minutes_ahead(emula
             modify(client, Enable=False)
         assert raised.value.get_code() == "AuthFailure.SignatureExpire"
     assert token_state(emulator)["enabled"] is True
+
+
+ROLE = "qcs::cam::uin/100000000001:roleName/sdk-cross-check"
+PROVIDER, OIDC_TOKEN = "sdk-oidc-provider", "eyJhbGciOiJSUzI1NiJ9.sdk-web-identity.sig"
+
+
+@pytest.fixture()
+def sts_emulator(tmp_path, monkeypatch):
+    """An HTTPS emulator serving STS: the SDK's credential classes build their
+    own https client, so they are made to trust the emulator's CA (certifi's
+    bundle is what they verify with)."""
+    import certifi
+
+    binary = os.environ.get("TCR_EMULATOR", str(ROOT / "target" / "release" / "tcr-emulator"))
+    ca = tmp_path / "ca.pem"
+    proc = subprocess.Popen(
+        [binary, "--key", f"{SECRET_ID}:{SECRET_KEY}", "--token", f"{REGISTRY}:{TOKEN}:on", "--rate", "0",
+         "--tls-cert", str(ca), "--sts-role", ROLE, "--oidc-provider", PROVIDER, "--oidc-role", ROLE,
+         "--oidc-token", OIDC_TOKEN],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        url = proc.stdout.readline().strip()
+        assert url.startswith("https://127.0.0.1:"), url
+        monkeypatch.setattr(certifi, "where", lambda: str(ca))
+        yield url, str(ca)
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+def https_stats(url, ca):
+    import ssl
+
+    with urllib.request.urlopen(url + "/_emulator/stats", timeout=10,
+                                context=ssl.create_default_context(cafile=ca)) as reply:
+        return json.load(reply)
+
+
+def tcr_call_with(url, cred):
+    http = HttpProfile(endpoint=url.split("://", 1)[1], reqTimeout=10)
+    client = tcr_client.TcrClient(cred, "ap-guangzhou", ClientProfile(httpProfile=http))
+    return modify(client, Enable=False)
+
+
+def test_the_sdks_assume_role_credential_is_accepted(sts_emulator):
+    url, ca = sts_emulator
+    cred = credential.STSAssumeRoleCredential(SECRET_ID, SECRET_KEY, ROLE, "sdk-session",
+                                              endpoint=url.split("://", 1)[1])
+    assert len(tcr_call_with(url, cred).RequestId) == 36
+    stats = https_stats(url, ca)
+    assert stats["sts_assume_role"] == 1 and stats["accepted"] == 2, stats
+
+
+def test_the_sdks_oidc_role_arn_credential_is_accepted(sts_emulator):
+    url, ca = sts_emulator
+    cred = credential.OIDCRoleArnCredential("ap-guangzhou", PROVIDER, OIDC_TOKEN, ROLE, "sdk-session",
+                                            endpoint=url.split("://", 1)[1])
+    assert len(tcr_call_with(url, cred).RequestId) == 36
+    stats = https_stats(url, ca)
+    assert stats["sts_web_identity"] == 1 and stats["accepted"] == 2, stats
+
+
+def test_a_wrong_web_identity_token_gets_the_services_code(sts_emulator):
+    url, _ = sts_emulator
+    cred = credential.OIDCRoleArnCredential("ap-guangzhou", PROVIDER, "not-the-token", ROLE, "sdk-session",
+                                            endpoint=url.split("://", 1)[1])
+    with pytest.raises(TencentCloudSDKException) as raised:
+        cred.get_credential_info()
+    assert raised.value.get_code() == "InvalidParameter.WebIdentityTokenError"
