@@ -23,7 +23,7 @@ LINK_TCR   := -L$(RELEASE) -ltcr -Wl,-rpath,$(CURDIR)/$(RELEASE)
 DEMO_ID    := AKIDEMULATOR0000000000000000000000000
 DEMO_KEY   := EmulatorDemoSecretKey000000000000
 
-.PHONY: tools all build install uninstall test-install check-abi abi-record check-lint demo test check-doc check-docs check-fmt check-deps test-bad-input test-load test-sanitizers check-secrets test-rust test-c test-python test-wheel dist test-dist python-install test-go test-sdk check-header check-vectors vectors venv bench bench-compare bench-cpu bench-sign bench-coldstart bench-growth bench-emulator bench-quick bench-retries clean
+.PHONY: tools all build install uninstall test-install check-abi abi-record check-lint demo test check-doc check-docs dist-arm64 test-arm64 check-fmt check-deps test-bad-input test-load test-sanitizers check-secrets test-rust test-c test-python test-wheel dist test-dist python-install test-go test-sdk check-header check-vectors vectors venv bench bench-compare bench-cpu bench-sign bench-coldstart bench-growth bench-emulator bench-quick bench-retries clean
 
 all: build build/modify_instance_token
 
@@ -104,7 +104,7 @@ build/header_cpp: tests/c/header_cpp.cpp include/tcr.h | build
 demo: build build/modify_instance_token
 	@PYTHON=$(PYTHON) tests/with-emulator.sh -- scripts/demo.sh
 
-test: tools check-fmt check-lint check-deps test-rust check-doc check-docs check-header check-abi test-c test-install test-bad-input test-load test-sanitizers check-secrets test-sdk check-vectors test-python test-wheel test-go test-dist
+test: tools check-fmt check-lint check-deps test-rust check-doc check-docs check-header check-abi test-c test-install test-bad-input test-load test-sanitizers check-secrets test-sdk check-vectors test-python test-wheel test-go test-dist test-arm64
 	@echo "make test: all suites passed"
 
 # What make test needs beyond the toolchains, installed when missing (Debian
@@ -259,6 +259,17 @@ dist: build $(VENV_PY)
 	$(ZIGBUILD_ENV) TCR_CARGO_BUILD=zigbuild TCR_CARGO_TARGET=$(FLOOR_TARGET) \
 	  $(VENV_PY) -m pip wheel --quiet --disable-pip-version-check --no-deps -w build/dist ./bindings/python
 	packaging/lean-staticlib.sh $(FLOOR_DIR)/libtcr.a $(GO_LIB)
+	packaging/archive.sh x86_64 $(FLOOR_DIR)
+
+# linux/arm64 (scripts/arm64.sh): the same artifacts built in a Debian
+# trixie root made from Debian's packages (build/arm64, cached; remade when
+# scripts/arm64-root.sh changes), and tested under qemu-aarch64.
+dist-arm64: dist
+	VENV_PY=$(CURDIR)/$(VENV_PY) scripts/arm64.sh dist
+	@[ "$$TCR_SKIP_ARM64" = 1 ] || packaging/archive.sh aarch64 build/arm64/out
+
+test-arm64: dist-arm64
+	VENV_PY=$(CURDIR)/$(VENV_PY) scripts/arm64.sh test
 
 # The floor holds (no symbol newer than GLIBC_2.17), the wheel says so and
 # works from a fresh venv, and the Go module builds and runs with that
@@ -338,5 +349,6 @@ test-install: build
 	tests/with-emulator.sh -- tests/install/test_install.sh
 
 clean:
+	-scripts/arm64-root.sh unmount
 	$(CARGO) clean
 	rm -rf build $(VENV) bindings/python/build $(GO_DIR)/lib/*/libtcr.a

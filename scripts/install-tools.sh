@@ -3,13 +3,14 @@
 # packages (the one place that runs apt-get) and rustup's components.
 #   scripts/install-tools.sh test    what make test needs beyond the toolchains
 #                                    (make test runs it first: pkg-config, cmake,
-#                                    libcurl's headers, python3-venv, rustfmt, clippy)
+#                                    libcurl's headers, python3-venv, debootstrap for
+#                                    the arm64 root, rustfmt, clippy)
 #   scripts/install-tools.sh bench   what make bench needs (wrk, hyperfine, time, valgrind)
 # A tool that cannot be installed is reported; for bench the target then
 # leaves its rows out, for test the run fails.
 set -euo pipefail
 case "${1:-}" in
-  test) wanted=(pkg-config:pkg-config cmake:cmake) ;;
+  test) wanted=(pkg-config:pkg-config cmake:cmake debootstrap:debootstrap) ;;
   bench) wanted=(wrk:wrk hyperfine:hyperfine /usr/bin/time:time valgrind:valgrind) ;;
   *) echo "usage: $0 test|bench" >&2; exit 2 ;;
 esac

@@ -5,7 +5,8 @@ package tcr
 //
 //   - include/tcr.h: a copy of the repository's include/tcr.h (make build
 //     refreshes it, make check-header keeps the two identical);
-//   - lib/linux_amd64/libtcr.a: libtcr for static linking, so a Go binary
+//   - lib/linux_amd64/libtcr.a and lib/linux_arm64/libtcr.a: libtcr for
+//     static linking (make dist builds the arm64 one), so a Go binary
 //     needs no libtcr.so at run time (the system libraries are the ones
 //     `rustc --print native-static-libs` names). make build puts it there
 //     during development; a release commits it (docs/abi.md, "Releasing").
@@ -19,6 +20,7 @@ package tcr
 /*
 #cgo !tcr_system CFLAGS: -I${SRCDIR}/include
 #cgo !tcr_shared,!tcr_system,linux,amd64 LDFLAGS: ${SRCDIR}/lib/linux_amd64/libtcr.a -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
+#cgo !tcr_shared,!tcr_system,linux,arm64 LDFLAGS: ${SRCDIR}/lib/linux_arm64/libtcr.a -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 #cgo tcr_shared,!tcr_system LDFLAGS: -L${SRCDIR}/../../target/release -ltcr -Wl,-rpath,${SRCDIR}/../../target/release
 #cgo tcr_system pkg-config: tcr
 #cgo linux LDFLAGS: -ldl
@@ -46,6 +48,7 @@ import (
 	// library): imported so that `go mod vendor` copies them.
 	_ "github.com/tcr-ffi/tcr/bindings/go/include"
 	_ "github.com/tcr-ffi/tcr/bindings/go/lib/linux_amd64"
+	_ "github.com/tcr-ffi/tcr/bindings/go/lib/linux_arm64"
 )
 
 // The libtcr version this package was written for: the library it runs

@@ -14,6 +14,10 @@ subcommand (default build). With cargo-zigbuild's glibc-versioned targets
 (`make dist`: TCR_CARGO_BUILD=zigbuild
 TCR_CARGO_TARGET=x86_64-unknown-linux-gnu.2.17) the wheel is tagged
 manylinux_2_17_x86_64, the floor that target links against.
+TCR_PREBUILT_LIBRARY: a libtcr.so built elsewhere (the arm64 one, built in
+the Debian root of scripts/arm64-root.sh) to ship instead of building one;
+TCR_CARGO_TARGET then only names its target, for the wheel's tag
+(aarch64-unknown-linux-gnu.2.17: manylinux_2_17_aarch64).
 """
 import os
 import pathlib
@@ -32,10 +36,13 @@ CRATE = HERE.parents[1]  # bindings/python -> the repository root
 
 
 # A cargo-zigbuild target pinned to a glibc: x86_64-unknown-linux-gnu.2.17.
-GLIBC_TARGET = re.compile(r"^(x86_64-unknown-linux-gnu)\.2\.(\d+)$")
+GLIBC_TARGET = re.compile(r"^((x86_64|aarch64)-unknown-linux-gnu)\.2\.(\d+)$")
 
 
 def build_libtcr() -> pathlib.Path:
+    prebuilt = os.environ.get("TCR_PREBUILT_LIBRARY")
+    if prebuilt:
+        return pathlib.Path(prebuilt)
     if not (CRATE / "Cargo.toml").is_file():
         raise SystemExit(f"tcr-ffi builds libtcr from the repository that holds it; no Cargo.toml in {CRATE}")
     command = [os.environ.get("CARGO", "cargo"), os.environ.get("TCR_CARGO_BUILD", "build"), "--release", "--lib"]
@@ -54,7 +61,7 @@ def build_libtcr() -> pathlib.Path:
 def manylinux_tag() -> Optional[str]:
     """The manylinux tag of a glibc-pinned target, e.g. manylinux_2_17_x86_64."""
     pinned = GLIBC_TARGET.match(os.environ.get("TCR_CARGO_TARGET", ""))
-    return f"manylinux_2_{pinned.group(2)}_x86_64" if pinned else None
+    return f"manylinux_2_{pinned.group(3)}_{pinned.group(2)}" if pinned else None
 
 
 class BuildPy(build_py):
