@@ -49,13 +49,10 @@ type CallResult struct {
 // connection is closed, never reused. Repeating a call is safe: it sets a
 // state.
 func (c *Client) ModifyInstanceToken(ctx context.Context, req *ModifyInstanceTokenRequest) (*ModifyInstanceTokenResult, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
 	var s cStrings
 	defer s.free()
 	var r C.tcr_modify_instance_token_request
-	rp, err := s.request(req, &r)
+	rp, err := s.typed(ctx, req, &r)
 	if err != nil {
 		return nil, err
 	}
@@ -166,6 +163,15 @@ func (c *Client) invoke(ctx context.Context, call func(ptr *C.tcr_client, settin
 		return nil, d.failure(ctx, status, out.error_code, out.error_message, out.request_id, out.http_status)
 	}
 	return out, nil
+}
+
+// typed is the start of both ModifyInstanceToken calls: ctx not done yet
+// (else its error, without calling libtcr), and req's C form in r.
+func (s *cStrings) typed(ctx context.Context, req *ModifyInstanceTokenRequest, r *C.tcr_modify_instance_token_request) (*C.tcr_modify_instance_token_request, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return s.request(req, r)
 }
 
 // request fills r from req (nil stays nil: libtcr names it), with the

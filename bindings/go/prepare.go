@@ -24,13 +24,10 @@ import (
 // failure). Its Authorization header is a signature and X-TC-Token a
 // session token: keep them as secret as the key. Host is in req.Host.
 func (c *Client) PrepareModifyInstanceToken(ctx context.Context, req *ModifyInstanceTokenRequest) (*http.Request, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
 	var s cStrings
 	defer s.free()
 	var r C.tcr_modify_instance_token_request
-	rp, err := s.request(req, &r)
+	rp, err := s.typed(ctx, req, &r)
 	if err != nil {
 		return nil, err
 	}

@@ -2,8 +2,7 @@
 //! service. The role name is discovered once; its credentials are fetched
 //! by [`RoleFetch`] and kept fresh by [`super::refresh::Refreshing`].
 
-use super::refresh::{Budget, Fetch, Temporary};
-use super::Credential;
+use super::refresh::{Budget, Fetch, Temporary, TemporaryKeys};
 use crate::error::Error;
 use serde::Deserialize;
 use std::time::{Duration, Instant};
@@ -19,24 +18,13 @@ pub const METADATA_TIMEOUT: Duration = Duration::from_secs(1);
 /// The largest metadata reply read (a role's credentials are under 2 KiB).
 const MAX_METADATA_REPLY: u64 = 64 * 1024;
 
+/// The metadata service's reply for a role: its keys and when they expire.
 #[derive(Deserialize)]
 struct RoleCredentials {
-    #[serde(rename = "TmpSecretId")]
-    secret_id: String,
-    #[serde(rename = "TmpSecretKey")]
-    secret_key: String,
-    #[serde(rename = "Token")]
-    token: String,
+    #[serde(flatten)]
+    keys: TemporaryKeys,
     #[serde(rename = "ExpiredTime")]
     expired_time: i64,
-}
-
-impl Drop for RoleCredentials {
-    fn drop(&mut self) {
-        for value in [&mut self.secret_key, &mut self.token] {
-            value.zeroize();
-        }
-    }
 }
 
 /// Fetches the CVM instance role's temporary credentials from the metadata service.
@@ -108,15 +96,12 @@ impl Fetch for RoleFetch {
                 self.describe()
             ))
         })?;
-        let credential =
-            Credential::new(&parsed.secret_id, &parsed.secret_key, Some(&parsed.token)).map_err(
-                |e| {
-                    Error::Credentials(format!(
-                        "{}: the role's credentials are unusable: {e}",
-                        self.describe()
-                    ))
-                },
-            )?;
+        let credential = parsed.keys.credential().map_err(|e| {
+            Error::Credentials(format!(
+                "{}: the role's credentials are unusable: {e}",
+                self.describe()
+            ))
+        })?;
         Ok(Temporary {
             credential,
             expires_at: parsed.expired_time,

@@ -23,6 +23,33 @@ pub struct Temporary {
     pub expires_at: i64,
 }
 
+/// `TmpSecretId`, `TmpSecretKey` and `Token` as the metadata service and
+/// STS send them (strings); the secrets are wiped when it is dropped.
+#[derive(serde::Deserialize)]
+pub(crate) struct TemporaryKeys {
+    #[serde(rename = "TmpSecretId")]
+    secret_id: String,
+    #[serde(rename = "TmpSecretKey")]
+    secret_key: String,
+    #[serde(rename = "Token")]
+    token: String,
+}
+
+impl Drop for TemporaryKeys {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.secret_key.zeroize();
+        self.token.zeroize();
+    }
+}
+
+impl TemporaryKeys {
+    /// The keys, checked as every credential is.
+    pub(crate) fn credential(&self) -> Result<Credential, Error> {
+        Credential::new(&self.secret_id, &self.secret_key, Some(&self.token))
+    }
+}
+
 /// What fetching keys may spend: the rest of the call's time, and its
 /// cancel token.
 #[derive(Clone, Copy)]

@@ -4,7 +4,7 @@
 //! SDKs send it). The same transport, body cap, strict parsing, redaction
 //! and wiping as a TCR call.
 
-use super::refresh::{Budget, Fetch, Temporary};
+use super::refresh::{Budget, Fetch, Temporary, TemporaryKeys};
 use super::{Credential, Provider, Secret};
 use crate::api;
 use crate::config::{Endpoint, Scheme};
@@ -16,7 +16,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::Deserialize;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 /// The STS API version.
 pub const VERSION: &str = "2018-08-13";
@@ -176,26 +176,9 @@ impl Sts {
 }
 
 #[derive(Deserialize)]
-struct Keys {
-    #[serde(rename = "TmpSecretId")]
-    secret_id: String,
-    #[serde(rename = "TmpSecretKey")]
-    secret_key: String,
-    #[serde(rename = "Token")]
-    token: String,
-}
-
-impl Drop for Keys {
-    fn drop(&mut self) {
-        self.secret_key.zeroize();
-        self.token.zeroize();
-    }
-}
-
-#[derive(Deserialize)]
 struct Granted {
     #[serde(rename = "Credentials")]
-    credentials: Keys,
+    credentials: TemporaryKeys,
     #[serde(rename = "ExpiredTime")]
     expired_time: i64,
 }
@@ -213,15 +196,13 @@ fn parse_reply(status: u16, body: &[u8], secrets: &Secrets<'_>) -> Result<Tempor
             peer_text::quote(&envelope.request_id, secrets)
         ),
     })?;
-    let credential = Credential::new(
-        &granted.credentials.secret_id,
-        &granted.credentials.secret_key,
-        Some(&granted.credentials.token),
-    )
-    .map_err(|e| Error::Protocol {
-        http_status: status,
-        message: format!("STS returned unusable keys: {e}"),
-    })?;
+    let credential = granted
+        .credentials
+        .credential()
+        .map_err(|e| Error::Protocol {
+            http_status: status,
+            message: format!("STS returned unusable keys: {e}"),
+        })?;
     Ok(Temporary {
         credential,
         expires_at: granted.expired_time,

@@ -1,6 +1,6 @@
 //! The CVM metadata service's role credentials (`--role`).
 
-use super::{now, Emulator, Key};
+use super::Emulator;
 use serde_json::json;
 use std::sync::atomic::Ordering;
 
@@ -17,18 +17,8 @@ impl Emulator {
             return Some((404, b"no such role".to_vec()));
         }
         let n = self.stats.metadata_fetches.fetch_add(1, Ordering::Relaxed) + 1;
-        let secret_id = format!("AKIDROLE{n:06}{}", &self.request_id()[..8]);
-        let secret_key = self.request_id().replace('-', "");
-        let token = format!("role-token-{}", self.request_id());
-        let expires_at = now() + role.ttl;
-        self.keys.write().unwrap().insert(
-            secret_id.clone(),
-            Key {
-                secret_key: secret_key.clone(),
-                session_token: Some(token.clone()),
-                expires_at: Some(expires_at),
-            },
-        );
+        let (secret_id, secret_key, token, expires_at) =
+            self.issue_temporary_keys("AKIDROLE", "role-token", n, role.ttl);
         let body = json!({
             "TmpSecretId": secret_id, "TmpSecretKey": secret_key, "Token": token,
             "ExpiredTime": expires_at, "Expiration": "", "Code": "Success",

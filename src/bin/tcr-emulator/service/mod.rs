@@ -349,20 +349,7 @@ impl Emulator {
                 format!("version {version:?} does not exist for tcr"),
             ));
         }
-        match req.header("x-tc-region") {
-            None => return Err(reject("MissingParameter", "missing X-TC-Region")),
-            Some("") => return Err(reject("InvalidParameterValue", "X-TC-Region is empty")),
-            Some(_) => {}
-        }
-        let params: Map<String, Value> = match serde_json::from_slice(&req.body) {
-            Ok(Value::Object(map)) => map,
-            _ => {
-                return Err(reject(
-                    "InvalidParameter",
-                    "the request body is not a JSON object",
-                ))
-            }
-        };
+        let params = region_and_params(req)?;
         match action {
             "ModifyInstanceToken" => self.modify_instance_token(&params),
             "DescribeInstanceToken" => self.describe_instance_token(&params),
@@ -375,8 +362,50 @@ impl Emulator {
         }
     }
 
+    /// Fresh temporary keys valid `lifetime` seconds, which the TCR side
+    /// accepts with their session token until they expire (the CVM role's
+    /// and STS's grants): (SecretId, SecretKey, Token, expiry).
+    fn issue_temporary_keys(
+        &self,
+        id_prefix: &str,
+        token_prefix: &str,
+        n: u64,
+        lifetime: i64,
+    ) -> (String, String, String, i64) {
+        let secret_id = format!("{id_prefix}{n:06}{}", &self.request_id()[..8]);
+        let secret_key = self.request_id().replace('-', "");
+        let token = format!("{token_prefix}-{}", self.request_id());
+        let expires_at = now() + lifetime;
+        self.keys.write().unwrap().insert(
+            secret_id.clone(),
+            Key {
+                secret_key: secret_key.clone(),
+                session_token: Some(token.clone()),
+                expires_at: Some(expires_at),
+            },
+        );
+        (secret_id, secret_key, token, expires_at)
+    }
+
     fn success(&self, mut fields: Map<String, Value>) -> Vec<u8> {
         fields.insert("RequestId".into(), Value::String(self.request_id()));
         serde_json::to_vec(&json!({ "Response": fields })).expect("JSON values serialise")
+    }
+}
+
+/// What every API request shares after its signature: a non-empty
+/// X-TC-Region, and a JSON object body (the parameters).
+fn region_and_params(req: &crate::http::Request) -> Result<Map<String, Value>, Reject> {
+    match req.header("x-tc-region") {
+        None => return Err(reject("MissingParameter", "missing X-TC-Region")),
+        Some("") => return Err(reject("InvalidParameterValue", "X-TC-Region is empty")),
+        Some(_) => {}
+    }
+    match serde_json::from_slice(&req.body) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(reject(
+            "InvalidParameter",
+            "the request body is not a JSON object",
+        )),
     }
 }

@@ -5,7 +5,7 @@
 //! fresh temporary key pair that the TCR side then accepts with its session
 //! token until it expires.
 
-use super::{now, reject, Emulator, Key, Reject};
+use super::{reject, Emulator, Reject};
 use serde_json::{json, Map, Value};
 use std::sync::atomic::Ordering;
 
@@ -13,20 +13,7 @@ const MAX_DURATION: i64 = 43_200;
 
 impl Emulator {
     pub(super) fn sts(&self, req: &crate::http::Request, action: &str) -> Result<Vec<u8>, Reject> {
-        let params: Map<String, Value> = match serde_json::from_slice(&req.body) {
-            Ok(Value::Object(map)) => map,
-            _ => {
-                return Err(reject(
-                    "InvalidParameter",
-                    "the request body is not a JSON object",
-                ))
-            }
-        };
-        match req.header("x-tc-region") {
-            None => return Err(reject("MissingParameter", "missing X-TC-Region")),
-            Some("") => return Err(reject("InvalidParameterValue", "X-TC-Region is empty")),
-            Some(_) => {}
-        }
+        let params = super::region_and_params(req)?;
         let role_arn = string(&params, "RoleArn")?;
         let session_name = string(&params, "RoleSessionName")?;
         if session_name.len() < 2
@@ -115,18 +102,8 @@ impl Emulator {
     fn grant(&self, lifetime: i64) -> Vec<u8> {
         let n = self.stats.sts_assume_role.load(Ordering::Relaxed)
             + self.stats.sts_web_identity.load(Ordering::Relaxed);
-        let secret_id = format!("AKIDSTS{n:06}{}", &self.request_id()[..8]);
-        let secret_key = self.request_id().replace('-', "");
-        let token = format!("sts-token-{}", self.request_id());
-        let expires_at = now() + lifetime;
-        self.keys.write().unwrap().insert(
-            secret_id.clone(),
-            Key {
-                secret_key: secret_key.clone(),
-                session_token: Some(token.clone()),
-                expires_at: Some(expires_at),
-            },
-        );
+        let (secret_id, secret_key, token, expires_at) =
+            self.issue_temporary_keys("AKIDSTS", "sts-token", n, lifetime);
         let mut fields = Map::new();
         fields.insert(
             "Credentials".into(),
