@@ -20,6 +20,14 @@ pub const MAX_DESC_CHARS: usize = 1024;
 /// How much of an unexpected reply body is quoted in an error message, in characters.
 pub const BODY_EXCERPT_LEN: usize = 256;
 
+/// The `Content-Type` of every request (TCR's and STS's), as the official
+/// SDKs send it.
+pub const CONTENT_TYPE: &str = "application/json";
+
+/// `X-TC-RequestClient`: this library and its version, in the characters the
+/// official SDKs allow there (letters, digits and `-_.,;`).
+pub const REQUEST_CLIENT: &str = concat!("tcr_", env!("CARGO_PKG_VERSION"));
+
 /// `ModifyFlag = 1`: modify the description.
 pub const MODIFY_FLAG_DESC: i64 = 1;
 /// `ModifyFlag = 2`: enable or disable (the service's default).

@@ -1,9 +1,11 @@
 //! User settings: region, endpoint, language, timeout; their parsing and
 //! validation. Nothing here touches the network.
 
-use crate::credential::Env;
 use crate::error::Error;
 use std::time::Duration;
+
+/// A source of environment variables: the process's, or a test's own map.
+pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 /// The service's public endpoint.
 pub const DEFAULT_HOST: &str = "tcr.tencentcloudapi.com";

@@ -206,3 +206,19 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// An error and its causes on one line. reqwest never prints headers, and we
+/// never put anything in a URL's query, so no secret can appear.
+pub(crate) fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}

@@ -57,7 +57,7 @@ impl std::fmt::Debug for Logger {
 
 impl Logger {
     /// `TCR_LOG=debug` (read through `env`) turns on debug lines on stderr.
-    pub fn new(sink: Option<LogSink>, env: crate::credential::Env<'_>) -> Logger {
+    pub fn new(sink: Option<LogSink>, env: crate::config::Env<'_>) -> Logger {
         let stderr_debug = env("TCR_LOG").is_some_and(|v| v.eq_ignore_ascii_case("debug"));
         Logger {
             sink,

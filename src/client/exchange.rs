@@ -330,7 +330,7 @@ impl Client {
     /// through them, io::ErrorKind::TimedOut included), a failed connect, or
     /// another network failure.
     fn transport_error(&self, e: &reqwest::Error) -> Error {
-        let detail = super::error_chain(e);
+        let detail = crate::error::chain(e);
         if e.is_timeout() {
             Error::Timeout(format!(
                 "no complete reply from {} in time: {detail}",

@@ -408,24 +408,8 @@ impl Client {
 fn http_build_error(e: &transport::BuildError) -> Error {
     Error::Internal(format!(
         "could not build the HTTP client: {}",
-        error_chain(e.as_ref())
+        crate::error::chain(e.as_ref())
     ))
-}
-
-/// An error and its causes on one line. reqwest never prints headers, and we
-/// never put anything in a URL's query, so no secret can appear.
-pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]

@@ -11,12 +11,7 @@ use crate::sign;
 use reqwest::header::{HeaderName, HeaderValue};
 use zeroize::Zeroizing;
 
-/// The `Content-Type` of every request, as the official SDKs send it.
-pub const CONTENT_TYPE: &str = "application/json";
-
-/// `X-TC-RequestClient`: this library and its version, in the characters the
-/// official SDKs allow there (letters, digits and `-_.,;`).
-pub const REQUEST_CLIENT: &str = concat!("tcr_", env!("CARGO_PKG_VERSION"));
+pub use crate::api::{CONTENT_TYPE, REQUEST_CLIENT};
 
 /// Headers whose values are secret: never printed, marked sensitive.
 const SENSITIVE_HEADERS: [&str; 2] = ["Authorization", "X-TC-Token"];

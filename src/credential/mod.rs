@@ -168,8 +168,7 @@ fn check_header_safe(
     Ok(())
 }
 
-/// A source of environment variables: the process's, or a test's own map.
-pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
+pub use crate::config::Env;
 
 /// Reads the process environment.
 pub fn process_env(name: &str) -> Option<String> {

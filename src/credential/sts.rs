@@ -85,19 +85,19 @@ impl Sts {
             headers.append(HeaderName::from_static(name), value);
             Ok(())
         };
-        put("content-type", crate::client::CONTENT_TYPE)?;
+        put("content-type", crate::api::CONTENT_TYPE)?;
         put("host", &self.endpoint.host)?;
         put("x-tc-action", action)?;
         put("x-tc-timestamp", &timestamp.to_string())?;
         put("x-tc-version", VERSION)?;
         put("x-tc-region", region)?;
-        put("x-tc-requestclient", crate::client::REQUEST_CLIENT)?;
+        put("x-tc-requestclient", crate::api::REQUEST_CLIENT)?;
         let signature = match signer {
             Some(base) => {
                 let input = SignInput {
                     method: "POST",
                     host: &self.endpoint.host,
-                    content_type: crate::client::CONTENT_TYPE,
+                    content_type: crate::api::CONTENT_TYPE,
                     payload: &body,
                     timestamp,
                     service: SERVICE,
@@ -148,7 +148,7 @@ impl Sts {
             ))),
             Err(Failure::Send(e)) | Err(Failure::Body(e)) => Err(Error::Network(format!(
                 "STS {action} at {at}: {}",
-                crate::client::error_chain(&e)
+                crate::error::chain(&e)
             ))),
             Err(Failure::BodyTooLarge(status)) => Err(Error::Protocol {
                 http_status: status,
