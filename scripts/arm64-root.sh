@@ -20,8 +20,8 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 dir=$here/build/arm64
 root=$dir/root
 mirror=${TCR_DEBIAN_MIRROR:-http://deb.debian.org/debian}
-packages="rustc-web cargo-web libstd-rust-web-dev:arm64 gcc-aarch64-linux-gnu libc6-dev-arm64-cross
-  binutils-aarch64-linux-gnu qemu-user golang-go ca-certificates git"
+packages="rustc-web cargo-web libstd-rust-web-dev:arm64 gcc-aarch64-linux-gnu libc6-dev-arm64-cross"
+packages="$packages binutils-aarch64-linux-gnu qemu-user golang-go ca-certificates git"
 python_packages="python3.13-minimal:arm64 libpython3.13-stdlib:arm64 libpython3.13-minimal:arm64"
 stamp_of() { { cat "$0"; echo "$mirror"; } | sha256sum | cut -c1-16; }
 
