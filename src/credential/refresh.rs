@@ -255,25 +255,27 @@ mod tests {
         assert_eq!(source.fetches.load(Ordering::SeqCst), 1);
     }
 
-    #[test]
-    fn one_thread_refreshes_while_the_others_use_the_valid_keys() {
-        let slow = Arc::new(Counting {
-            fetches: AtomicU32::new(0),
-            lifetime: 3600,
-            fail: Default::default(),
-            slow: Duration::from_millis(300),
-        });
-        // Keys valid 2 s more: their refresh time (expiry - 1 s) comes in 1 s.
-        let keys = Arc::new(Refreshing {
-            source: Box::new(Shared(slow.clone())),
-            cached: RwLock::new(Cached::of(Temporary {
-                credential: Credential::new("AKIDOLD", "key", Some("token")).unwrap(),
-                expires_at: now() + 2,
-            })),
+    /// Keys whose refresh time has come (a second ago) and that stay valid
+    /// `valid_for` seconds more (negative: expired), from `source`. Set
+    /// directly rather than waited for: the times are whole seconds, so a
+    /// sleep would land on either side of a second boundary.
+    fn due(source: Arc<Counting>, valid_for: i64) -> Refreshing {
+        Refreshing {
+            source: Box::new(Shared(source)),
+            cached: RwLock::new(Cached {
+                credential: Arc::new(Credential::new("AKIDOLD", "key", Some("token")).unwrap()),
+                refresh_at: now() - 1,
+                expires_at: now() + valid_for,
+            }),
             refreshing: Mutex::new(()),
             logger: Logger::default(),
-        });
-        std::thread::sleep(Duration::from_millis(1100));
+        }
+    }
+
+    #[test]
+    fn one_thread_refreshes_while_the_others_use_the_valid_keys() {
+        let slow = counting(3600, 300);
+        let keys = Arc::new(due(slow.clone(), 60));
         let started = Instant::now();
         let threads: Vec<_> = (0..8)
             .map(|_| {
@@ -303,24 +305,18 @@ mod tests {
 
     #[test]
     fn a_failed_refresh_keeps_valid_keys_and_fails_after_expiry() {
-        let source = counting(2, 0);
-        let keys = Refreshing::start(
-            Box::new(Shared(source.clone())),
-            Logger::default(),
-            budget(),
-        )
-        .unwrap();
+        let source = counting(3600, 0);
         source.fail.store(true, Ordering::SeqCst);
-        std::thread::sleep(Duration::from_millis(1100));
-        assert_eq!(keys.current(budget()).unwrap().secret_id(), "AKIDTEMP1");
-        std::thread::sleep(Duration::from_millis(1500));
-        match keys.current(budget()) {
+        let valid = due(source.clone(), 60);
+        assert_eq!(valid.current(budget()).unwrap().secret_id(), "AKIDOLD");
+        let expired = due(source.clone(), -1);
+        match expired.current(budget()) {
             Err(Error::Credentials(m)) => {
                 assert!(m.contains("a test source") && m.contains("expired"), "{m}")
             }
             other => panic!("{other:?}"),
         }
         source.fail.store(false, Ordering::SeqCst);
-        assert_eq!(keys.current(budget()).unwrap().secret_id(), "AKIDTEMP2");
+        assert_eq!(expired.current(budget()).unwrap().secret_id(), "AKIDTEMP1");
     }
 }
