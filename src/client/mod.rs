@@ -174,9 +174,13 @@ impl Client {
     /// instead of the process environment.
     pub fn new_with_env(options: &ClientOptions<'_>, env: Env<'_>) -> Result<Client, Error> {
         let logger = Logger::new(options.log.clone(), env);
-        let env_region = env("TENCENTCLOUD_REGION")
-            .filter(|r| !r.is_empty())
-            .or_else(|| credential::tccli_region(&options.credentials, env));
+        // The fallbacks only when the option is unset: tccli's region is a file read.
+        let env_region = options.region.is_none().then(|| {
+            env("TENCENTCLOUD_REGION")
+                .filter(|r| !r.is_empty())
+                .or_else(|| credential::tccli_region(&options.credentials, env))
+        });
+        let env_region = env_region.flatten();
         let region = options.region.or(env_region.as_deref()).ok_or_else(|| {
             Error::invalid(
                 "region",
