@@ -8,9 +8,11 @@
 # interpreter). Made once and kept: it is remade when this script changes.
 #
 #   scripts/arm64-root.sh ensure        make or reuse the root; print its path
-#   scripts/arm64-root.sh run CMD...    run CMD inside it (as root, chroot),
-#                                       with the checkout at /src
-#   scripts/arm64-root.sh unmount       unmount its /proc (make clean does)
+#   scripts/arm64-root.sh run CMD...    run CMD inside it (as root, chroot in
+#                                       namespaces of its own), with the
+#                                       checkout at /src
+#   scripts/arm64-root.sh unmount       unmount a /proc left by an older
+#                                       version of this script (make clean)
 #
 # Without Debian's mirror the root cannot be made: that is an error with
 # its reason (CI fails rather than skip). TCR_SKIP_ARM64=1 skips the arm64
@@ -34,6 +36,7 @@ ensure() {
     return 0
   fi
   [ "$(id -u)" = 0 ] || fail "making the arm64 root needs root (debootstrap, chroot)"
+  command -v unshare >/dev/null || fail "unshare (util-linux) is missing"
   command -v debootstrap >/dev/null || fail "debootstrap is missing (make tools installs it)"
   echo "arm64-root: making a Debian trixie root in $root (about 2 minutes)" >&2
   unmount
@@ -42,24 +45,29 @@ ensure() {
   debootstrap --variant=minbase trixie "$root" "$mirror" >"$dir/debootstrap.log" 2>&1 ||
     fail "debootstrap of trixie from $mirror failed (is Debian's mirror reachable?); see $dir/debootstrap.log"
   trust
-  chroot "$root" /bin/sh -c "dpkg --add-architecture arm64 && apt-get update -qq &&
+  in_root /bin/sh -c "dpkg --add-architecture arm64 && apt-get update -qq &&
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $packages" >"$dir/apt.log" 2>&1 ||
     fail "installing the toolchain in the trixie root failed; see $dir/apt.log"
   # An arm64 Python: its packages and their arm64 dependencies, downloaded
   # by apt and unpacked (not installed) into /opt/arm64.
-  chroot "$root" /bin/sh -c "mkdir -p /opt/arm64 /tmp/arm64-debs && cd /tmp/arm64-debs &&
+  in_root /bin/sh -c "mkdir -p /opt/arm64 /tmp/arm64-debs && cd /tmp/arm64-debs &&
     apt-get install -y -qq --download-only --no-install-recommends -o Dir::Cache::archives=/tmp/arm64-debs $python_packages &&
     for deb in /tmp/arm64-debs/*.deb; do dpkg -x \"\$deb\" /opt/arm64; done && rm -rf /tmp/arm64-debs" >"$dir/python.log" 2>&1 ||
     fail "unpacking the arm64 Python failed; see $dir/python.log"
   echo "$stamp" >"$dir/stamp"
 }
 
-# /proc in the root (cargo-zigbuild and rustc read /proc/self/exe).
-mount_proc() {
-  mountpoint -q "$root/proc" || mount -t proc proc "$root/proc" ||
-    fail "cannot mount /proc in $root (needed by cargo-zigbuild)"
+# Every command in the root runs in mount and PID namespaces of its own
+# (unshare), with a /proc of that namespace (cargo-zigbuild and rustc read
+# /proc/self/exe): when the command ends, the kernel removes the mount and
+# ends whatever it left running, so nothing of the root stays mounted or
+# alive in the checkout after a run, even one that was killed.
+in_root() {
+  unshare --mount --propagation private --pid --fork --kill-child --mount-proc="$root/proc" \
+    chroot "$root" "$@"
 }
 
+# Roots made by earlier versions of this script mounted /proc for good.
 unmount() {
   if [ -d "$root/proc" ] && mountpoint -q "$root/proc"; then umount "$root/proc"; fi
 }
@@ -92,9 +100,9 @@ case "${1:-}" in
     shift
     ensure
     trust
-    mount_proc
+    unmount
     sync_sources
-    exec chroot "$root" /usr/bin/env -C /src HOME=/root PATH=/usr/local/bin:/usr/bin:/bin \
+    in_root /usr/bin/env -C /src HOME=/root PATH=/usr/local/bin:/usr/bin:/bin \
       CARGO_HTTP_CAINFO=/etc/ssl/certs/ca-certificates.crt SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt \
       ${TCR_EMULATOR_URL:+TCR_EMULATOR_URL=$TCR_EMULATOR_URL} ${TCR_CLOSED_PORT:+TCR_CLOSED_PORT=$TCR_CLOSED_PORT} "$@"
     ;;
