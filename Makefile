@@ -23,7 +23,7 @@ LINK_TCR   := -L$(RELEASE) -ltcr -Wl,-rpath,$(CURDIR)/$(RELEASE)
 DEMO_ID    := AKIDEMULATOR0000000000000000000000000
 DEMO_KEY   := EmulatorDemoSecretKey000000000000
 
-.PHONY: tools all build install uninstall test-install check-abi abi-record check-lint demo test check-doc check-docs dist-arm64 test-arm64 check-fmt check-deps test-bad-input test-load test-sanitizers check-secrets test-rust test-c test-python test-wheel dist test-dist python-install test-go test-sdk check-header check-vectors vectors venv bench bench-compare bench-cpu bench-sign bench-coldstart bench-growth bench-emulator bench-quick bench-retries clean
+.PHONY: test-cli check-cli-model cli-model bench-cli tools all build install uninstall test-install check-abi abi-record check-lint demo test check-doc check-docs dist-arm64 test-arm64 check-fmt check-deps test-bad-input test-load test-sanitizers check-secrets test-rust test-c test-python test-wheel dist test-dist python-install test-go test-sdk check-header check-vectors vectors venv bench bench-compare bench-cpu bench-sign bench-coldstart bench-growth bench-emulator bench-quick bench-retries clean
 
 all: build build/modify_instance_token
 
@@ -31,6 +31,9 @@ all: build build/modify_instance_token
 # and regenerates include/tcr.h.
 build:
 	$(CARGO) build --release --features emulator
+	@# The command line (cli/, a workspace member: its dependencies stay
+	@# out of libtcr's); runnable as target/release/tcr.
+	$(CARGO) build --release -p tcr-cli
 	@# The SONAME link, so that programs linked in the tree (-ltcr) find
 	@# libtcr.so under the name they recorded.
 	@soname=$$(readelf -d $(LIB_SO) | sed -n 's/.*Library soname: \[\(.*\)\].*/\1/p'); \
@@ -104,7 +107,7 @@ build/header_cpp: tests/c/header_cpp.cpp include/tcr.h | build
 demo: build build/modify_instance_token
 	@PYTHON=$(PYTHON) tests/with-emulator.sh -- scripts/demo.sh
 
-test: tools check-fmt check-lint check-deps test-rust check-doc check-docs check-header check-abi test-c test-install test-bad-input test-load test-sanitizers check-secrets test-sdk check-vectors test-python test-wheel test-go test-dist test-arm64
+test: tools check-fmt check-lint check-deps test-rust check-doc check-docs check-header check-abi test-c test-install test-bad-input test-load test-sanitizers check-secrets test-sdk check-vectors test-python test-wheel test-go test-cli test-dist test-arm64
 	@echo "make test: all suites passed"
 
 # What make test needs beyond the toolchains, installed when missing (Debian
@@ -130,7 +133,7 @@ check-docs: build
 # One formatting for the Rust sources (rustfmt's defaults). Outside CI a
 # missing rustfmt is only reported; in CI (.ci/run installs it) it fails.
 check-fmt:
-	@if $(CARGO) fmt --version >/dev/null 2>&1; then $(CARGO) fmt --check; \
+	@if $(CARGO) fmt --version >/dev/null 2>&1; then $(CARGO) fmt --all --check; \
 	elif [ -n "$$CI" ]; then echo "check-fmt: rustfmt is missing in CI" >&2; exit 1; \
 	else echo "check-fmt: rustfmt is not installed here; skipped"; fi
 
@@ -140,6 +143,7 @@ check-fmt:
 STATICCHECK = $$(go env GOPATH)/bin/staticcheck
 check-lint: build $(VENV_PY)
 	$(CARGO) clippy --all-targets --all-features -- -D warnings
+	$(CARGO) clippy -p tcr-cli --all-targets -- -D warnings
 	$(VENV_PY) -m mypy --strict bindings/python/src/tcr
 	@[ -x "$(STATICCHECK)" ] || go install honnef.co/go/tools/cmd/staticcheck@v0.8.2
 	cd bindings/go && $(STATICCHECK) ./...
@@ -154,6 +158,14 @@ check-deps:
 	  echo "$$tree" | grep -q '^rustls v' || { echo "check-deps: no rustls in the tree: not the tree expected" >&2; exit 1; }; \
 	  if echo "$$tree" | grep -iE '^(openssl|native-tls)'; then echo "OpenSSL crept into the dependency tree" >&2; exit 1; fi; \
 	  echo "check-deps: no OpenSSL in $$(echo "$$tree" | wc -l) crates of cargo tree"
+	@# The command line's own dependencies (its direct ones, less libtcr's
+	@# and serde's) must not be in libtcr's tree.
+	@lib=$$($(CARGO) tree -p tcr --features emulator -e normal,build --prefix none | cut -d' ' -f1 | sort -u) && \
+	  cli=$$($(CARGO) tree -p tcr-cli -e normal --prefix none --depth 1 | tail -n +2 | cut -d' ' -f1 | grep -vxE 'tcr|serde|serde_json') && \
+	  [ -n "$$cli" ] && echo "$$cli" | grep -qx clap || { echo "check-deps: tcr-cli's tree was not read" >&2; exit 1; }; \
+	  leaked=$$(echo "$$cli" | grep -xF "$$lib"); \
+	  [ -z "$$leaked" ] || { echo "check-deps: libtcr's tree holds the command line's $$leaked" >&2; exit 1; }; \
+	  echo "check-deps: none of tcr-cli's dependencies ($$(echo $$cli)) is in libtcr's tree"
 
 # Fails when the build changed the committed header (or its copy in the Go
 # module), or when the Go module's copies differ from the originals.
@@ -309,6 +321,37 @@ test-go: build
 	cd tests/gosdk && go vet ./... && $(GO_TEST_ENV) go test -count=1 ./...
 	tests/with-emulator.sh -- tests/gomodule/test_module.sh
 
+# The real tccli (PyPI), in a virtualenv of its own; kept between runs.
+TCCLI_VENV := .venv-tccli
+TCCLI      := $(TCCLI_VENV)/bin/tccli
+$(TCCLI): tests/requirements-tccli.txt
+	$(PYTHON) -m venv $(TCCLI_VENV)
+	$(TCCLI_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r tests/requirements-tccli.txt
+	@touch $(TCCLI)
+
+# The `tcr` command line (cli/): its unit tests; every option, output
+# format, bad argument and failure class against the emulator, and no
+# secret printed (tests/cli/test_cli.sh); a token's lifecycle from a shell
+# script; its action model against tccli's; and the same command lines
+# through the real tccli and tcr against one HTTPS emulator, printing the
+# same JSON (tests/cli/compat_tccli.py).
+CLI_KEYS := --rate 0 --key $(DEMO_ID):$(DEMO_KEY) --key AKIDCLITEMPORARY0001:cli-temporary-secret:cli-session-token-0001
+test-cli: build $(TCCLI)
+	$(CARGO) test --release -p tcr-cli
+	tests/with-emulator.sh $(CLI_KEYS) -- tests/cli/test_cli.sh
+	tests/with-emulator.sh -- tests/cli/lifecycle.sh
+	$(MAKE) -s check-cli-model
+	@mkdir -p build
+	TCCLI=$(CURDIR)/$(TCCLI) TCR=$(CURDIR)/$(RELEASE)/tcr TCR_TEST_CA=$(CURDIR)/build/cli-compat-ca.pem \
+	  tests/with-emulator.sh --rate 0 --tls-cert $(CURDIR)/build/cli-compat-ca.pem -- $(PYTHON) tests/cli/compat_tccli.py
+
+check-cli-model: $(TCCLI)
+	$(TCCLI_VENV)/bin/python scripts/cli_model.py --check cli/model/tcr.json
+
+# After a tccli upgrade in tests/requirements-tccli.txt.
+cli-model: $(TCCLI)
+	$(TCCLI_VENV)/bin/python scripts/cli_model.py > cli/model/tcr.json
+
 # The official Python SDK against the emulator.
 test-sdk: build $(VENV_PY)
 	TCR_EMULATOR=$(CURDIR)/$(EMULATOR) $(VENV_PY) -m pytest -q tests/python
@@ -351,4 +394,4 @@ test-install: build
 clean:
 	-scripts/arm64-root.sh unmount
 	$(CARGO) clean
-	rm -rf build $(VENV) bindings/python/build $(GO_DIR)/lib/*/libtcr.a
+	rm -rf build $(VENV) $(TCCLI_VENV) bindings/python/build $(GO_DIR)/lib/*/libtcr.a

@@ -84,7 +84,9 @@ fn modify_help(name: &str) -> &'static str {
     match name {
         "RegistryId" => "The instance, e.g. tcr-12345 (required)",
         "TokenId" => "The long-term access credential's id (required)",
-        "Enable" => "true enables the credential, false disables it (with ModifyFlag 2, the default)",
+        "Enable" => {
+            "true enables the credential, false disables it (with ModifyFlag 2, the default)"
+        }
         "Desc" => "The new description, at most 1,024 characters (with ModifyFlag 1)",
         "ModifyFlag" => "1: change the description; 2: enable or disable (the default)",
         _ => "",
@@ -108,7 +110,10 @@ fn param_arg(action: &str, param: &Param) -> Arg {
             match text.trim() {
                 "1" => Ok(Value::from(1)),
                 "2" => Ok(Value::from(2)),
-                _ => Err("--ModifyFlag is 1 (modify the description) or 2 (enable or disable)".to_owned()),
+                _ => Err(
+                    "--ModifyFlag is 1 (modify the description) or 2 (enable or disable)"
+                        .to_owned(),
+                ),
             }
         }))
     } else {
@@ -125,8 +130,7 @@ fn action_command(name: &str, params: &[Param]) -> Command {
     } else {
         command
     };
-    command
-        .args(params.iter().map(|p| param_arg(name, p)))
+    command.args(params.iter().map(|p| param_arg(name, p)))
 }
 
 /// The whole command. `extra` is an action the model does not know, with
@@ -135,7 +139,11 @@ pub fn build(model: &Model, extra: Option<(&str, &[String])>) -> Command {
     let mut command = common(
         Command::new("tcr")
             .version(env!("CARGO_PKG_VERSION"))
-            .long_version(format!("{} (TCR API {})", env!("CARGO_PKG_VERSION"), model.version))
+            .long_version(format!(
+                "{} (TCR API {})",
+                env!("CARGO_PKG_VERSION"),
+                model.version
+            ))
             .about(ABOUT)
             .after_help(AFTER_HELP)
             .subcommand_value_name("ACTION")
@@ -170,7 +178,9 @@ pub fn build(model: &Model, extra: Option<(&str, &[String])>) -> Command {
 pub fn param_names(words: &[std::ffi::OsString]) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for word in words.iter().filter_map(|w| w.to_str()) {
-        let Some(rest) = word.strip_prefix("--") else { continue };
+        let Some(rest) = word.strip_prefix("--") else {
+            continue;
+        };
         let name = rest.split('=').next().unwrap_or("");
         if name.starts_with(|c: char| c.is_ascii_uppercase())
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')

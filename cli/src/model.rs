@@ -188,7 +188,10 @@ mod tests {
         assert_eq!(model.version, "2019-09-24");
         assert!(model.actions().count() > 100);
         let params = model.action("ModifyInstanceToken").unwrap();
-        let names: Vec<_> = params.iter().map(|p| (p.name.as_str(), p.kind, p.required)).collect();
+        let names: Vec<_> = params
+            .iter()
+            .map(|p| (p.name.as_str(), p.kind, p.required))
+            .collect();
         assert_eq!(
             names,
             [

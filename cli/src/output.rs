@@ -140,7 +140,8 @@ fn text(value: &Value, identifier: Option<&str>, scalar_keys: Option<&[String]>,
                     text(item, identifier, Some(&keys), out);
                 }
             } else if items.iter().any(Value::is_array) {
-                let (scalars, nested): (Vec<&Value>, Vec<&Value>) = items.iter().partition(|v| is_scalar(v));
+                let (scalars, nested): (Vec<&Value>, Vec<&Value>) =
+                    items.iter().partition(|v| is_scalar(v));
                 if !scalars.is_empty() {
                     scalar_list(&scalars, identifier, out);
                 }
@@ -178,7 +179,11 @@ fn scalar_keys_of(items: &[Value]) -> Vec<String> {
     let mut keys: Vec<String> = items
         .iter()
         .filter_map(Value::as_object)
-        .flat_map(|m| m.iter().filter(|(_, v)| is_scalar(v)).map(|(k, _)| k.clone()))
+        .flat_map(|m| {
+            m.iter()
+                .filter(|(_, v)| is_scalar(v))
+                .map(|(k, _)| k.clone())
+        })
         .collect();
     keys.sort();
     keys.dedup();
@@ -321,7 +326,12 @@ impl Tables {
     }
 
     fn render(&self) -> String {
-        let total = self.sections.iter().map(Section::total_width).max().unwrap_or(0);
+        let total = self
+            .sections
+            .iter()
+            .map(Section::total_width)
+            .max()
+            .unwrap_or(0);
         let mut out = String::new();
         if total == 0 {
             return out;
@@ -390,7 +400,11 @@ fn split_keys_of_list(items: &[Value]) -> (Vec<String>, Vec<String>) {
 }
 
 fn centered(text: &str, length: usize, edges: bool) -> String {
-    let inner = if edges { length.saturating_sub(2) } else { length.saturating_sub(1) };
+    let inner = if edges {
+        length.saturating_sub(2)
+    } else {
+        length.saturating_sub(1)
+    };
     let free = inner.saturating_sub(width(text));
     let left = free / 2;
     let body = format!("{}{}{}", " ".repeat(left), text, " ".repeat(free - left));
@@ -426,7 +440,9 @@ fn cells(values: &[String], widths: &[usize], center: bool) -> String {
 }
 
 fn table(value: &Value, title: &str) -> String {
-    let mut tables = Tables { sections: Vec::new() };
+    let mut tables = Tables {
+        sections: Vec::new(),
+    };
     if value.is_null() {
         return String::new();
     }
@@ -449,7 +465,10 @@ mod tests {
     #[test]
     fn json_keeps_the_service_order_and_four_spaces() {
         let text = json(&reply());
-        assert!(text.starts_with("{\n    \"Tokens\": [\n        {\n            \"Id\": \"t-1\""), "{text}");
+        assert!(
+            text.starts_with("{\n    \"Tokens\": [\n        {\n            \"Id\": \"t-1\""),
+            "{text}"
+        );
         assert!(text.contains("\"Desc\": \"部署\""));
         assert!(text.ends_with("\"RequestId\": \"r-1\"\n}\n"));
         assert_eq!(json(&json!({"A": []})), "{\n    \"A\": []\n}\n");
@@ -463,7 +482,10 @@ mod tests {
         );
         assert_eq!(render(&json!(["a", "b"]), Format::Text, "X"), "a\tb\n");
         assert_eq!(render(&json!("plain"), Format::Text, "X"), "plain\n");
-        assert_eq!(render(&json!({"Ids": ["a", "b"]}), Format::Text, "X"), "IDS\ta\nIDS\tb\n");
+        assert_eq!(
+            render(&json!({"Ids": ["a", "b"]}), Format::Text, "X"),
+            "IDS\ta\nIDS\tb\n"
+        );
     }
 
     #[test]

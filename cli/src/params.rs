@@ -43,16 +43,26 @@ pub fn parse_value(kind: Kind, text: &str) -> Result<Value, Usage> {
         },
         Kind::List | Kind::Object => {
             let value: Value = serde_json::from_str(text).map_err(|e| {
-                Usage(format!("expected {} {} in JSON: {e}", article(kind), kind.name()))
+                Usage(format!(
+                    "expected {} {} in JSON: {e}",
+                    article(kind),
+                    kind.name()
+                ))
             })?;
             match (&value, kind) {
                 (Value::Array(_), Kind::List) | (Value::Object(_), Kind::Object) => Ok(value),
-                _ => Err(Usage(format!("expected {} {} in JSON", article(kind), kind.name()))),
+                _ => Err(Usage(format!(
+                    "expected {} {} in JSON",
+                    article(kind),
+                    kind.name()
+                ))),
             }
         }
         // An action the model does not know: JSON where it is JSON (a
         // number, true, an object...), else the text itself.
-        Kind::Any => Ok(serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))),
+        Kind::Any => {
+            Ok(serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned())))
+        }
     }
 }
 
@@ -66,11 +76,19 @@ fn article(kind: Kind) -> &'static str {
 /// Where `--cli-input-json` reads from: `file://PATH` or `-` (stdin).
 pub fn read_input(spec: &str, stdin: &mut dyn Read) -> Result<Map<String, Value>, Usage> {
     let (text, from) = if spec == "-" {
-        (read_limited(stdin).map_err(|e| Usage(format!("--cli-input-json -: reading stdin: {e}")))?, "stdin".to_owned())
+        (
+            read_limited(stdin)
+                .map_err(|e| Usage(format!("--cli-input-json -: reading stdin: {e}")))?,
+            "stdin".to_owned(),
+        )
     } else if let Some(path) = spec.strip_prefix("file://") {
         let file = std::fs::File::open(path)
             .map_err(|e| Usage(format!("--cli-input-json: cannot open {path:?}: {e}")))?;
-        (read_limited(&mut &file).map_err(|e| Usage(format!("--cli-input-json: reading {path:?}: {e}")))?, format!("{path:?}"))
+        (
+            read_limited(&mut &file)
+                .map_err(|e| Usage(format!("--cli-input-json: reading {path:?}: {e}")))?,
+            format!("{path:?}"),
+        )
     } else {
         return Err(Usage(
             "--cli-input-json wants file://PATH, or - to read standard input".to_owned(),
@@ -78,7 +96,9 @@ pub fn read_input(spec: &str, stdin: &mut dyn Read) -> Result<Map<String, Value>
     };
     match serde_json::from_str::<Value>(&text) {
         Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(Usage(format!("--cli-input-json: {from} holds JSON that is not an object"))),
+        Ok(_) => Err(Usage(format!(
+            "--cli-input-json: {from} holds JSON that is not an object"
+        ))),
         Err(e) => Err(Usage(format!("--cli-input-json: {from} is not JSON: {e}"))),
     }
 }
@@ -138,18 +158,30 @@ mod tests {
     fn values_are_typed_as_tccli_types_them() {
         assert_eq!(parse_value(Kind::Int, "20").unwrap(), Value::from(20));
         assert_eq!(parse_value(Kind::String, "20").unwrap(), Value::from("20"));
-        assert_eq!(parse_value(Kind::Bool, "False").unwrap(), Value::Bool(false));
+        assert_eq!(
+            parse_value(Kind::Bool, "False").unwrap(),
+            Value::Bool(false)
+        );
         assert_eq!(parse_value(Kind::Bool, "t").unwrap(), Value::Bool(true));
         assert!(parse_value(Kind::Bool, "yes").is_err());
         assert!(parse_value(Kind::Int, "2x").is_err());
         assert!(parse_value(Kind::Uint, "-1").is_err());
         assert!(parse_value(Kind::Float, "NaN").is_err());
-        assert_eq!(parse_value(Kind::List, r#"["a"]"#).unwrap(), serde_json::json!(["a"]));
+        assert_eq!(
+            parse_value(Kind::List, r#"["a"]"#).unwrap(),
+            serde_json::json!(["a"])
+        );
         assert!(parse_value(Kind::List, r#"{"a":1}"#).is_err());
         assert!(parse_value(Kind::List, "a,b").is_err());
         assert_eq!(parse_value(Kind::Any, "20").unwrap(), Value::from(20));
-        assert_eq!(parse_value(Kind::Any, "tcr-1").unwrap(), Value::from("tcr-1"));
-        assert_eq!(parse_value(Kind::Any, r#"{"a":1}"#).unwrap(), serde_json::json!({"a": 1}));
+        assert_eq!(
+            parse_value(Kind::Any, "tcr-1").unwrap(),
+            Value::from("tcr-1")
+        );
+        assert_eq!(
+            parse_value(Kind::Any, r#"{"a":1}"#).unwrap(),
+            serde_json::json!({"a": 1})
+        );
     }
 
     #[test]
@@ -157,11 +189,23 @@ mod tests {
         let mut stdin: &[u8] = br#"{"RegistryId": "tcr-1"}"#;
         assert_eq!(read_input("-", &mut stdin).unwrap()["RegistryId"], "tcr-1");
         let mut stdin: &[u8] = b"[1]";
-        assert!(read_input("-", &mut stdin).unwrap_err().0.contains("not an object"));
+        assert!(read_input("-", &mut stdin)
+            .unwrap_err()
+            .0
+            .contains("not an object"));
         let mut none: &[u8] = b"";
-        assert!(read_input("{}", &mut none).unwrap_err().0.contains("file://"));
-        assert!(read_input("file:///nonexistent/x.json", &mut none).unwrap_err().0.contains("cannot open"));
+        assert!(read_input("{}", &mut none)
+            .unwrap_err()
+            .0
+            .contains("file://"));
+        assert!(read_input("file:///nonexistent/x.json", &mut none)
+            .unwrap_err()
+            .0
+            .contains("cannot open"));
         let big = vec![b' '; (MAX_INPUT_LEN + 2) as usize];
-        assert!(read_input("-", &mut big.as_slice()).unwrap_err().0.contains("longer than"));
+        assert!(read_input("-", &mut big.as_slice())
+            .unwrap_err()
+            .0
+            .contains("longer than"));
     }
 }

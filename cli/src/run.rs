@@ -138,16 +138,20 @@ pub fn main(args: Vec<OsString>, stdin: &mut dyn Read) -> u8 {
                 .map(|w| w.cloned().collect())
                 .unwrap_or_default();
             if let Err(e) = tcr::action::check_action(action) {
-                return usage(Usage(format!("{action:?}: {}", match e {
-                    Error::InvalidArgument { reason, .. } => reason,
-                    other => other.to_string(),
-                })));
+                return usage(Usage(format!(
+                    "{action:?}: {}",
+                    match e {
+                        Error::InvalidArgument { reason, .. } => reason,
+                        other => other.to_string(),
+                    }
+                )));
             }
             let names = command::param_names(&words);
-            let matches = match command::build(&model, Some((action, &names))).try_get_matches_from(&args) {
-                Ok(m) => m,
-                Err(e) => return clap_exit(e),
-            };
+            let matches =
+                match command::build(&model, Some((action, &names))).try_get_matches_from(&args) {
+                    Ok(m) => m,
+                    Err(e) => return clap_exit(e),
+                };
             let (_, sub) = matches.subcommand().expect("the action");
             let params: Vec<Param> = names.iter().map(|n| Param::any(n)).collect();
             invoke(&model, action, &params, sub, stdin)
@@ -179,9 +183,19 @@ impl<'m> Common<'m> {
     }
 }
 
-fn invoke(model: &Model, action: &str, params: &[Param], m: &ArgMatches, stdin: &mut dyn Read) -> u8 {
-    let format = Format::parse(m.get_one::<String>("output").map(String::as_str).unwrap_or("json"))
-        .expect("clap checked --output");
+fn invoke(
+    model: &Model,
+    action: &str,
+    params: &[Param],
+    m: &ArgMatches,
+    stdin: &mut dyn Read,
+) -> u8 {
+    let format = Format::parse(
+        m.get_one::<String>("output")
+            .map(String::as_str)
+            .unwrap_or("json"),
+    )
+    .expect("clap checked --output");
     let filter = match m.get_one::<String>("filter").map(|f| Filter::compile(f)) {
         Some(Ok(f)) => Some(f),
         Some(Err(e)) => return usage(Usage(e)),
@@ -196,18 +210,26 @@ fn invoke(model: &Model, action: &str, params: &[Param], m: &ArgMatches, stdin: 
     };
     if m.get_one::<String>("generate-cli-skeleton").is_some() {
         if model.action(action).is_none() {
-            return usage(Usage(format!("tcr does not know the parameters of {action}, so it has no skeleton")));
+            return usage(Usage(format!(
+                "tcr does not know the parameters of {action}, so it has no skeleton"
+            )));
         }
         return print(&output::json(&model.skeleton(params)));
     }
-    let input = match common.get("cli-input-json").map(|spec| params::read_input(spec, stdin)) {
+    let input = match common
+        .get("cli-input-json")
+        .map(|spec| params::read_input(spec, stdin))
+    {
         Some(Ok(input)) => Some(input),
         Some(Err(e)) => return usage(e),
         None => None,
     };
     let given: Vec<(String, Value)> = params
         .iter()
-        .filter_map(|p| m.get_one::<Value>(&p.name).map(|v| (p.name.clone(), v.clone())))
+        .filter_map(|p| {
+            m.get_one::<Value>(&p.name)
+                .map(|v| (p.name.clone(), v.clone()))
+        })
         .collect();
     let request = match params::merge(action, params, input, given) {
         Ok(r) => r,
@@ -245,7 +267,10 @@ fn invoke(model: &Model, action: &str, params: &[Param], m: &ArgMatches, stdin: 
             .modify_instance_token(&t.request(), settings)
             .result
             .map(|r| r.response_json),
-        None => client.call(action, &body, settings).result.map(|r| r.response_json),
+        None => client
+            .call(action, &body, settings)
+            .result
+            .map(|r| r.response_json),
     };
     match reply {
         Ok(json) => show(action, &json, &common),
@@ -285,7 +310,9 @@ struct Typed {
 
 impl Typed {
     fn from(request: &Map<String, Value>) -> Result<Typed, Usage> {
-        let wrong = |name: &str, what: &str| Usage(format!("{MODIFY_INSTANCE_TOKEN}: {name} must be {what}"));
+        let wrong = |name: &str, what: &str| {
+            Usage(format!("{MODIFY_INSTANCE_TOKEN}: {name} must be {what}"))
+        };
         let string = |name: &str| -> Result<Option<String>, Usage> {
             match request.get(name) {
                 None => Ok(None),
@@ -293,11 +320,12 @@ impl Typed {
                 Some(_) => Err(wrong(name, "a string")),
             }
         };
-        if let Some(unknown) = request
-            .keys()
-            .find(|k| !["RegistryId", "TokenId", "Enable", "Desc", "ModifyFlag"].contains(&k.as_str()))
-        {
-            return Err(Usage(format!("{MODIFY_INSTANCE_TOKEN} has no parameter {unknown:?}")));
+        if let Some(unknown) = request.keys().find(|k| {
+            !["RegistryId", "TokenId", "Enable", "Desc", "ModifyFlag"].contains(&k.as_str())
+        }) {
+            return Err(Usage(format!(
+                "{MODIFY_INSTANCE_TOKEN} has no parameter {unknown:?}"
+            )));
         }
         let enable = match request.get("Enable") {
             None => None,
@@ -308,7 +336,12 @@ impl Typed {
             None => None,
             Some(v) => match v.as_i64() {
                 Some(f @ (1 | 2)) => Some(f),
-                _ => return Err(wrong("ModifyFlag", "1 (modify the description) or 2 (enable or disable)")),
+                _ => {
+                    return Err(wrong(
+                        "ModifyFlag",
+                        "1 (modify the description) or 2 (enable or disable)",
+                    ))
+                }
             },
         };
         Ok(Typed {
@@ -346,12 +379,19 @@ fn client(common: &Common<'_>) -> Result<Client, Error> {
     };
     let max_attempts = match common.get("max-attempts") {
         None => None,
-        Some(text) => Some(text.trim().parse::<u32>().map_err(|_| Error::InvalidArgument {
-            field: "max_attempts",
-            reason: format!("wants a whole number from 1 to 10, not {text:?}"),
-        })?),
+        Some(text) => Some(
+            text.trim()
+                .parse::<u32>()
+                .map_err(|_| Error::InvalidArgument {
+                    field: "max_attempts",
+                    reason: format!("wants a whole number from 1 to 10, not {text:?}"),
+                })?,
+        ),
     };
-    let source = common.matches.get_flag("use-cvm-role").then_some("cvm-role");
+    let source = common
+        .matches
+        .get_flag("use-cvm-role")
+        .then_some("cvm-role");
     Client::new(&ClientOptions {
         credentials: Sources {
             secret_id: common.get("secretId"),
@@ -391,8 +431,7 @@ fn masked_authorization(value: &str) -> String {
     value
         .split(", ")
         .map(|part| {
-            if let Some(scope) = part.split_once("Credential=").map(|(algo, rest)| (algo, rest)) {
-                let (algo, rest) = scope;
+            if let Some((algo, rest)) = part.split_once("Credential=") {
                 let (id, tail) = rest.split_once('/').unwrap_or((rest, ""));
                 format!("{algo}Credential={}/{tail}", mask_id(id))
             } else if part.starts_with("Signature=") {
