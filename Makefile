@@ -27,13 +27,14 @@ DEMO_KEY   := EmulatorDemoSecretKey000000000000
 
 all: build build/modify_instance_token
 
-# One cargo invocation builds libtcr.so, libtcr.a, the rlib and the emulator,
+# One cargo invocation builds libtcr.so, libtcr.a, the rlib, the emulator and tcr,
 # and regenerates include/tcr.h.
+# The command line (cli/, a workspace member whose dependencies stay out
+# of libtcr's) in the same invocation: cargo builds libtcr once for both
+# (two invocations with different features would rebuild it each time,
+# as both write the unhashed deps/libtcr.so); runnable as target/release/tcr.
 build:
-	$(CARGO) build --release --features emulator
-	@# The command line (cli/, a workspace member: its dependencies stay
-	@# out of libtcr's); runnable as target/release/tcr.
-	$(CARGO) build --release -p tcr-cli
+	$(CARGO) build --release -p tcr -p tcr-cli --features tcr/emulator
 	@# The SONAME link, so that programs linked in the tree (-ltcr) find
 	@# libtcr.so under the name they recorded.
 	@soname=$$(readelf -d $(LIB_SO) | sed -n 's/.*Library soname: \[\(.*\)\].*/\1/p'); \
@@ -143,7 +144,7 @@ check-fmt:
 STATICCHECK = $$(go env GOPATH)/bin/staticcheck
 check-lint: build $(VENV_PY)
 	$(CARGO) clippy --all-targets --all-features -- -D warnings
-	$(CARGO) clippy -p tcr-cli --all-targets -- -D warnings
+	$(CARGO) clippy -p tcr-cli --all-targets --features tcr/emulator -- -D warnings
 	$(VENV_PY) -m mypy --strict bindings/python/src/tcr
 	@[ -x "$(STATICCHECK)" ] || go install honnef.co/go/tools/cmd/staticcheck@v0.8.2
 	cd bindings/go && $(STATICCHECK) ./...
@@ -337,7 +338,7 @@ $(TCCLI): tests/requirements-tccli.txt
 # same JSON (tests/cli/compat_tccli.py).
 CLI_KEYS := --rate 0 --key $(DEMO_ID):$(DEMO_KEY) --key AKIDCLITEMPORARY0001:cli-temporary-secret:cli-session-token-0001
 test-cli: build $(TCCLI)
-	$(CARGO) test --release -p tcr-cli
+	$(CARGO) test --release -p tcr-cli --features tcr/emulator
 	tests/with-emulator.sh $(CLI_KEYS) -- tests/cli/test_cli.sh
 	tests/with-emulator.sh -- tests/cli/lifecycle.sh
 	$(MAKE) -s check-cli-model

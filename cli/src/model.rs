@@ -3,10 +3,41 @@
 //! command line gives each value, which parameters are required, and the
 //! skeletons `--generate-cli-skeleton` prints.
 
-use serde_json::{Map, Value};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde_json::Value;
 use std::collections::HashMap;
 
 const MODEL: &str = include_str!("../model/tcr.json");
+
+/// A skeleton: JSON whose objects keep the model's order of members.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tree {
+    Text(String),
+    List(Vec<Tree>),
+    Object(Vec<(String, Tree)>),
+}
+
+impl Serialize for Tree {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Tree::Text(text) => serializer.serialize_str(text),
+            Tree::List(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Tree::Object(members) => {
+                let mut map = serializer.serialize_map(Some(members.len()))?;
+                for (name, value) in members {
+                    map.serialize_entry(name, value)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
 
 /// How a parameter's value is read from the command line, as tccli reads
 /// it: strings as they are, numbers and booleans parsed, structures and
@@ -132,20 +163,21 @@ impl Model {
 
     /// A request of `action` with each parameter replaced by its type's
     /// name, structures and lists spelled out (what tccli prints).
-    pub fn skeleton(&self, params: &[Param]) -> Value {
+    pub fn skeleton(&self, params: &[Param]) -> Tree {
         let mut seen = Vec::new();
         self.skeleton_of(params, &mut seen)
     }
 
-    fn skeleton_of(&self, params: &[Param], seen: &mut Vec<String>) -> Value {
-        let mut object = Map::new();
-        for p in params {
-            object.insert(p.name.clone(), self.placeholder(p, seen));
-        }
-        Value::Object(object)
+    fn skeleton_of(&self, params: &[Param], seen: &mut Vec<String>) -> Tree {
+        Tree::Object(
+            params
+                .iter()
+                .map(|p| (p.name.clone(), self.placeholder(p, seen)))
+                .collect(),
+        )
     }
 
-    fn placeholder(&self, p: &Param, seen: &mut Vec<String>) -> Value {
+    fn placeholder(&self, p: &Param, seen: &mut Vec<String>) -> Tree {
         let structure = |member: &str, seen: &mut Vec<String>| match self.objects.get(member) {
             // A structure that contains itself is spelled out once.
             Some(members) if !seen.iter().any(|s| s == member) => {
@@ -154,13 +186,13 @@ impl Model {
                 seen.pop();
                 value
             }
-            Some(_) => Value::Object(Map::new()),
-            None => Value::String(base_type_name(member).to_owned()),
+            Some(_) => Tree::Object(Vec::new()),
+            None => Tree::Text(base_type_name(member).to_owned()),
         };
         match p.kind {
-            Kind::List => Value::Array(vec![structure(&p.member, seen)]),
+            Kind::List => Tree::List(vec![structure(&p.member, seen)]),
             Kind::Object => structure(&p.member, seen),
-            kind => Value::String(kind.name().to_owned()),
+            kind => Tree::Text(kind.name().to_owned()),
         }
     }
 }
@@ -206,9 +238,23 @@ mod tests {
     }
 
     #[test]
+    fn skeleton_keeps_the_model_order() {
+        let model = Model::load();
+        let text =
+            serde_json::to_string(&model.skeleton(model.action("ModifyInstanceToken").unwrap()))
+                .unwrap();
+        assert_eq!(
+            text,
+            r#"{"TokenId":"String","RegistryId":"String","Enable":"Boolean","Desc":"String","ModifyFlag":"Integer"}"#
+        );
+    }
+
+    #[test]
     fn skeleton_spells_out_lists_of_structures() {
         let model = Model::load();
-        let skeleton = model.skeleton(model.action("DescribeInstances").unwrap());
+        let skeleton =
+            serde_json::to_value(model.skeleton(model.action("DescribeInstances").unwrap()))
+                .unwrap();
         assert_eq!(skeleton["Limit"], "Integer");
         assert_eq!(skeleton["AllRegion"], "Boolean");
         assert_eq!(skeleton["Registryids"], serde_json::json!(["String"]));

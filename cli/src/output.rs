@@ -61,14 +61,34 @@ pub fn render(value: &Value, format: Format, title: &str) -> String {
 
 /// Pretty JSON with a four-space indent, non-ASCII as it is: the layout of
 /// tccli's `json.dumps(..., indent=4, ensure_ascii=False)`.
-pub fn json(value: &Value) -> String {
-    use serde::Serialize;
+pub fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
     let mut out = Vec::new();
-    let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-    let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
     value
-        .serialize(&mut serializer)
+        .serialize(&mut pretty(&mut out))
         .expect("a JSON value serializes");
+    finish(out)
+}
+
+/// JSON text pretty-printed as [`json`] does, its members in the order of
+/// the text (streamed through, never held as a map).
+pub fn json_text(text: &str) -> Result<String, serde_json::Error> {
+    let mut out = Vec::new();
+    let mut reader = serde_json::Deserializer::from_str(text);
+    serde_transcode::transcode(&mut reader, &mut pretty(&mut out))?;
+    reader.end()?;
+    Ok(finish(out))
+}
+
+fn pretty(
+    out: &mut Vec<u8>,
+) -> serde_json::Serializer<&mut Vec<u8>, serde_json::ser::PrettyFormatter<'static>> {
+    serde_json::Serializer::with_formatter(
+        out,
+        serde_json::ser::PrettyFormatter::with_indent(b"    "),
+    )
+}
+
+fn finish(out: Vec<u8>) -> String {
     let mut text = String::from_utf8(out).expect("serde_json writes UTF-8");
     text.push('\n');
     text
@@ -456,15 +476,16 @@ mod tests {
     use serde_json::json;
 
     fn reply() -> Value {
-        serde_json::from_str(
-            r#"{"Tokens":[{"Id":"t-1","Enabled":true,"Desc":"ci"},{"Id":"t-2","Enabled":false,"Desc":"部署"}],"TotalCount":2,"RequestId":"r-1"}"#,
-        )
-        .unwrap()
+        serde_json::from_str(REPLY).unwrap()
     }
+
+    const REPLY: &str = r#"{"Tokens":[{"Id":"t-1","Enabled":true,"Desc":"ci"},{"Id":"t-2","Enabled":false,"Desc":"部署"}],"TotalCount":2,"RequestId":"r-1"}"#;
 
     #[test]
     fn json_keeps_the_service_order_and_four_spaces() {
-        let text = json(&reply());
+        let text = json_text(REPLY).unwrap();
+        assert!(json_text("{} x").is_err());
+        assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), reply());
         assert!(
             text.starts_with("{\n    \"Tokens\": [\n        {\n            \"Id\": \"t-1\""),
             "{text}"

@@ -3,12 +3,43 @@
 //! 2), found before anything is sent.
 
 use crate::model::{Kind, Param};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Number, Value};
 use std::io::Read;
 
 /// The longest `--cli-input-json` accepted, in bytes (the library's
 /// limit on a request's parameters is smaller still).
 const MAX_INPUT_LEN: u64 = 1 << 20;
+
+/// A request's parameters, in the order they are sent: the model's, then
+/// those it does not name.
+#[derive(Debug, Default, PartialEq)]
+pub struct Request(pub Vec<(String, Value)>);
+
+impl Request {
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(n, _)| n.as_str())
+    }
+
+    /// The JSON object, members in order.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a JSON object serializes")
+    }
+}
+
+impl Serialize for Request {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, value) in &self.0 {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
 
 /// A usage error: what was wrong, for stderr.
 #[derive(Debug)]
@@ -123,7 +154,7 @@ pub fn merge(
     params: &[Param],
     input: Option<Map<String, Value>>,
     given: Vec<(String, Value)>,
-) -> Result<Map<String, Value>, Usage> {
+) -> Result<Request, Usage> {
     let mut request = input.unwrap_or_default();
     for (name, value) in given {
         request.insert(name, value);
@@ -140,14 +171,14 @@ pub fn merge(
         )));
     }
     // The model's order first, then what it does not name, as given.
-    let mut ordered = Map::new();
+    let mut ordered = Vec::new();
     for p in params {
         if let Some(value) = request.remove(&p.name) {
-            ordered.insert(p.name.clone(), value);
+            ordered.push((p.name.clone(), value));
         }
     }
     ordered.extend(request);
-    Ok(ordered)
+    Ok(Request(ordered))
 }
 
 #[cfg(test)]
@@ -182,6 +213,27 @@ mod tests {
             parse_value(Kind::Any, r#"{"a":1}"#).unwrap(),
             serde_json::json!({"a": 1})
         );
+    }
+
+    #[test]
+    fn merge_orders_as_the_model_and_lets_the_command_line_win() {
+        let model = crate::model::Model::load();
+        let params = model.action("DescribeInstanceToken").unwrap();
+        let input: Map<String, Value> =
+            serde_json::from_str(r#"{"Zeta": 1, "Offset": 5, "RegistryId": "tcr-1"}"#).unwrap();
+        let request = merge(
+            "DescribeInstanceToken",
+            params,
+            Some(input),
+            vec![("Offset".into(), Value::from(0))],
+        )
+        .unwrap();
+        assert_eq!(
+            request.to_json(),
+            r#"{"RegistryId":"tcr-1","Offset":0,"Zeta":1}"#
+        );
+        let missing = merge("DescribeInstanceToken", params, None, Vec::new()).unwrap_err();
+        assert!(missing.0.contains("needs --RegistryId"), "{}", missing.0);
     }
 
     #[test]

@@ -4,9 +4,9 @@
 use crate::command::{self, MODIFY_INSTANCE_TOKEN};
 use crate::model::{Model, Param};
 use crate::output::{self, Filter, Format};
-use crate::params::{self, Usage};
+use crate::params::{self, Request, Usage};
 use clap::ArgMatches;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::ffi::OsString;
 use std::io::{Read, Write};
 use std::time::Duration;
@@ -250,7 +250,7 @@ fn invoke(
     if common.debug {
         client.set_log_level(tcr::log::Level::Debug);
     }
-    let body = Value::Object(request).to_string();
+    let body = request.to_json();
     if common.dry_run {
         let prepared = match &typed {
             Some(t) => client.prepare_modify_instance_token(&t.request()),
@@ -279,19 +279,28 @@ fn invoke(
 }
 
 fn show(action: &str, response_json: &str, common: &Common<'_>) -> u8 {
+    let not_json = |e: serde_json::Error| {
+        eprintln!("tcr: {action}: the reply's Response is not JSON: {e}");
+        EXIT_PROTOCOL
+    };
+    if common.filter.is_none() && common.format == Format::Json {
+        // As sent: pretty-printed from the reply's own text, in its order.
+        return match output::json_text(response_json) {
+            Ok(text) => print(&text),
+            Err(e) => not_json(e),
+        };
+    }
     let value: Value = match serde_json::from_str(response_json) {
         Ok(v) => v,
-        Err(e) => {
-            eprintln!("tcr: {action}: the reply's Response is not JSON: {e}");
-            return EXIT_PROTOCOL;
-        }
+        Err(e) => return not_json(e),
     };
     let value = match &common.filter {
         Some(filter) => match filter.apply(&value) {
             Ok(v) => v,
             Err(e) => {
-                eprintln!("tcr: {}", line(&e));
-                return EXIT_USAGE;
+                let id = value["RequestId"].as_str().unwrap_or("");
+                eprintln!("tcr: {action} succeeded (RequestId {id}), but {}", line(&e));
+                return EXIT_INTERNAL;
             }
         },
         None => value,
@@ -309,7 +318,7 @@ struct Typed {
 }
 
 impl Typed {
-    fn from(request: &Map<String, Value>) -> Result<Typed, Usage> {
+    fn from(request: &Request) -> Result<Typed, Usage> {
         let wrong = |name: &str, what: &str| {
             Usage(format!("{MODIFY_INSTANCE_TOKEN}: {name} must be {what}"))
         };
@@ -320,9 +329,10 @@ impl Typed {
                 Some(_) => Err(wrong(name, "a string")),
             }
         };
-        if let Some(unknown) = request.keys().find(|k| {
-            !["RegistryId", "TokenId", "Enable", "Desc", "ModifyFlag"].contains(&k.as_str())
-        }) {
+        if let Some(unknown) = request
+            .names()
+            .find(|k| !["RegistryId", "TokenId", "Enable", "Desc", "ModifyFlag"].contains(k))
+        {
             return Err(Usage(format!(
                 "{MODIFY_INSTANCE_TOKEN} has no parameter {unknown:?}"
             )));

@@ -81,6 +81,20 @@ for wanted in 0.1 0.3; do
   check "find_package(tcr $wanted) is refused by $version" $?
 done
 
+# The command line as a user runs it from PATH, with its manual page
+# (man -l reads it if man is installed; else its roff header) and the
+# completion scripts where bash-completion, zsh and fish look.
+m=$work/moved
+PATH="$m/bin:$PATH" tcr ModifyInstanceToken --RegistryId tcr-12345 --TokenId 2ab3af0d-893d-423f-91b1-27713566f95f \
+  --Enable true --endpoint "$TCR_EMULATOR_URL" | grep -q '"RequestId"'
+check "bin/tcr from PATH calls the emulator" $?
+head -n 5 "$m/share/man/man1/tcr.1" | grep -q '^\.TH tcr 1'; check "share/man/man1/tcr.1" $?
+grep -q ModifyInstanceToken "$m/share/bash-completion/completions/tcr" && grep -q ModifyInstanceToken "$m/share/zsh/site-functions/_tcr" &&
+  grep -q ModifyInstanceToken "$m/share/fish/vendor_completions.d/tcr.fish"
+check "bash, zsh and fish completions" $?
+bash -c "source '$m/share/bash-completion/completions/tcr' && complete -p tcr" >/dev/null 2>&1
+check "the bash completion script loads and registers tcr" $?
+
 # Uninstall from where it was installed: nothing is left.
 mv "$work/moved" "$work/stage$prefix"
 make -s -C "$root" uninstall PREFIX=$prefix DESTDIR="$work/stage" >/dev/null
