@@ -19,7 +19,7 @@ build/bench_c_client: benches/compare/c_client.c tests/c/demo.h include/tcr.h | 
 
 # Everything BENCHMARKS.md reports, in one run: clients side by side, one
 # signature, cold start, growth.
-bench: bench-compare bench-sign bench-coldstart bench-growth
+bench: bench-compare bench-sign bench-coldstart bench-growth bench-cli
 
 bench-compare: build build/bench_c_client $(VENV_PY)
 	scripts/install-tools.sh bench
@@ -61,3 +61,11 @@ bench-retries: build
 
 bench-emulator: build
 	$(CARGO) bench --features emulator --bench emulator_throughput
+
+# Start-up and peak RSS of one real call from the shell: tcr against the
+# same tccli command line (the real tccli, .venv-tccli), alternating,
+# against one HTTPS emulator (benches/cli_startup.py).
+bench-cli: build $(TCCLI)
+	@mkdir -p build
+	TCCLI=$(CURDIR)/$(TCCLI) TCR=$(CURDIR)/$(RELEASE)/tcr TCR_TEST_CA=$(CURDIR)/build/bench-cli-ca.pem \
+	  tests/with-emulator.sh --rate 0 --tls-cert $(CURDIR)/build/bench-cli-ca.pem -- $(PYTHON) benches/cli_startup.py $(or $(PAIRS),20)

@@ -133,9 +133,12 @@ fn action_command(name: &str, params: &[Param]) -> Command {
     command.args(params.iter().map(|p| param_arg(name, p)))
 }
 
-/// The whole command. `extra` is an action the model does not know, with
-/// the parameter names its command line used (typed as `Kind::Any`).
-pub fn build(model: &Model, extra: Option<(&str, &[String])>) -> Command {
+/// The command. `only`: the model's actions to define (all when `None`:
+/// for help, completions and the manual page; a call defines just its own,
+/// which keeps start-up short). `extra` is an action the model does not
+/// know, with the parameter names its command line used (typed as
+/// `Kind::Any`).
+pub fn build(model: &Model, only: Option<&[&str]>, extra: Option<(&str, &[String])>) -> Command {
     let mut command = common(
         Command::new("tcr")
             .version(env!("CARGO_PKG_VERSION"))
@@ -163,8 +166,19 @@ pub fn build(model: &Model, extra: Option<(&str, &[String])>) -> Command {
                 ),
         )
         .subcommand(Command::new("man").about("Print the manual page (roff)"));
-    for (name, params) in model.actions() {
-        command = command.subcommand(action_command(name, params));
+    match only {
+        None => {
+            for (name, params) in model.actions() {
+                command = command.subcommand(action_command(name, &params));
+            }
+        }
+        Some(names) => {
+            for name in names {
+                if let Some(params) = model.action(name) {
+                    command = command.subcommand(action_command(name, &params));
+                }
+            }
+        }
     }
     if let Some((name, names)) = extra {
         let params: Vec<Param> = names.iter().map(|n| Param::any(n)).collect();

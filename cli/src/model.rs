@@ -4,8 +4,9 @@
 //! skeletons `--generate-cli-skeleton` prints.
 
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
-use serde_json::Value;
-use std::collections::HashMap;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::collections::BTreeMap;
 
 const MODEL: &str = include_str!("../model/tcr.json");
 
@@ -107,58 +108,67 @@ impl Param {
     }
 }
 
-/// The model: actions by name, in name order, and the structures they use.
-pub struct Model {
-    pub version: String,
-    actions: Vec<(String, Vec<Param>)>,
-    objects: HashMap<String, Vec<Param>>,
-}
+/// A member as the model file writes it: `[name, type, member]` and, for
+/// an action's parameters, `required`.
+#[derive(Deserialize)]
+struct Entry(String, String, String, #[serde(default)] bool);
 
-fn params(list: &Value) -> Vec<Param> {
-    list.as_array()
+fn params(raw: &RawValue) -> Vec<Param> {
+    let entries: Vec<Entry> =
+        serde_json::from_str(raw.get()).expect("cli/model/tcr.json's members");
+    entries
         .into_iter()
-        .flatten()
-        .filter_map(|p| {
-            let p = p.as_array()?;
-            let text = |i: usize| p.get(i).and_then(Value::as_str).unwrap_or("");
-            Some(Param {
-                name: text(0).to_owned(),
-                kind: Kind::of(text(1), text(2)),
-                member: text(2).to_owned(),
-                required: p.get(3).and_then(Value::as_bool).unwrap_or(false),
-            })
+        .map(|Entry(name, kind, member, required)| Param {
+            kind: Kind::of(&kind, &member),
+            name,
+            member,
+            required,
         })
         .collect()
+}
+
+#[derive(Deserialize)]
+struct File<'a> {
+    version: String,
+    #[serde(borrow)]
+    actions: BTreeMap<&'a str, &'a RawValue>,
+    #[serde(borrow)]
+    objects: BTreeMap<&'a str, &'a RawValue>,
+}
+
+/// The model: actions by name and the structures they use. Loading only
+/// finds where each action is in the compiled-in text; an action's
+/// parameters are read when asked for (a call reads one action's; help and
+/// completions read them all).
+pub struct Model {
+    pub version: String,
+    actions: BTreeMap<&'static str, &'static RawValue>,
+    objects: BTreeMap<&'static str, &'static RawValue>,
 }
 
 impl Model {
     /// The model compiled into this binary.
     pub fn load() -> Model {
-        let value: Value = serde_json::from_str(MODEL).expect("cli/model/tcr.json is JSON");
-        let actions = value["actions"]
-            .as_object()
-            .map(|a| a.iter().map(|(k, v)| (k.clone(), params(v))).collect())
-            .unwrap_or_default();
-        let objects = value["objects"]
-            .as_object()
-            .map(|o| o.iter().map(|(k, v)| (k.clone(), params(v))).collect())
-            .unwrap_or_default();
+        let file: File<'static> =
+            serde_json::from_str(MODEL).expect("cli/model/tcr.json is the model");
         Model {
-            version: value["version"].as_str().unwrap_or("").to_owned(),
-            actions,
-            objects,
+            version: file.version,
+            actions: file.actions,
+            objects: file.objects,
         }
     }
 
-    pub fn actions(&self) -> impl Iterator<Item = (&str, &[Param])> {
-        self.actions.iter().map(|(n, p)| (n.as_str(), p.as_slice()))
+    /// Every action and its parameters, in name order.
+    pub fn actions(&self) -> impl Iterator<Item = (&'static str, Vec<Param>)> + '_ {
+        self.actions.iter().map(|(name, raw)| (*name, params(raw)))
     }
 
-    pub fn action(&self, name: &str) -> Option<&[Param]> {
-        self.actions
-            .binary_search_by(|(n, _)| n.as_str().cmp(name))
-            .ok()
-            .map(|i| self.actions[i].1.as_slice())
+    pub fn knows(&self, name: &str) -> bool {
+        self.actions.contains_key(name)
+    }
+
+    pub fn action(&self, name: &str) -> Option<Vec<Param>> {
+        self.actions.get(name).map(|raw| params(raw))
     }
 
     /// A request of `action` with each parameter replaced by its type's
@@ -178,11 +188,15 @@ impl Model {
     }
 
     fn placeholder(&self, p: &Param, seen: &mut Vec<String>) -> Tree {
-        let structure = |member: &str, seen: &mut Vec<String>| match self.objects.get(member) {
+        let structure = |member: &str, seen: &mut Vec<String>| match self
+            .objects
+            .get(member)
+            .map(|raw| params(raw))
+        {
             // A structure that contains itself is spelled out once.
             Some(members) if !seen.iter().any(|s| s == member) => {
                 seen.push(member.to_owned());
-                let value = self.skeleton_of(members, seen);
+                let value = self.skeleton_of(&members, seen);
                 seen.pop();
                 value
             }
@@ -220,6 +234,7 @@ mod tests {
         assert_eq!(model.version, "2019-09-24");
         assert!(model.actions().count() > 100);
         let params = model.action("ModifyInstanceToken").unwrap();
+        assert!(model.knows("ModifyInstanceToken") && !model.knows("modifyInstanceToken"));
         let names: Vec<_> = params
             .iter()
             .map(|p| (p.name.as_str(), p.kind, p.required))
@@ -241,7 +256,7 @@ mod tests {
     fn skeleton_keeps_the_model_order() {
         let model = Model::load();
         let text =
-            serde_json::to_string(&model.skeleton(model.action("ModifyInstanceToken").unwrap()))
+            serde_json::to_string(&model.skeleton(&model.action("ModifyInstanceToken").unwrap()))
                 .unwrap();
         assert_eq!(
             text,
@@ -253,7 +268,7 @@ mod tests {
     fn skeleton_spells_out_lists_of_structures() {
         let model = Model::load();
         let skeleton =
-            serde_json::to_value(model.skeleton(model.action("DescribeInstances").unwrap()))
+            serde_json::to_value(model.skeleton(&model.action("DescribeInstances").unwrap()))
                 .unwrap();
         assert_eq!(skeleton["Limit"], "Integer");
         assert_eq!(skeleton["AllRegion"], "Boolean");

@@ -102,7 +102,18 @@ fn print(text: &str) -> u8 {
 
 pub fn main(args: Vec<OsString>, stdin: &mut dyn Read) -> u8 {
     let model = Model::load();
-    let matches = match command::build(&model, None).try_get_matches_from(&args) {
+    // The actions the words name (a value that happens to be an action's
+    // name only adds that action); none: define them all, for help,
+    // suggestions and actions the model does not know.
+    let named: Vec<&str> = args
+        .iter()
+        .skip(1)
+        .filter_map(|w| w.to_str())
+        .filter(|w| model.knows(w))
+        .collect();
+    let version_only = args.len() == 2 && (args[1] == "--version" || args[1] == "-V");
+    let only = (!named.is_empty() || version_only).then_some(named.as_slice());
+    let matches = match command::build(&model, only, None).try_get_matches_from(&args) {
         Ok(m) => m,
         Err(e) => return clap_exit(e),
     };
@@ -113,12 +124,17 @@ pub fn main(args: Vec<OsString>, stdin: &mut dyn Read) -> u8 {
                 .get_one::<clap_complete::Shell>("shell")
                 .expect("shell is required");
             let mut script = Vec::new();
-            clap_complete::generate(shell, &mut command::build(&model, None), "tcr", &mut script);
+            clap_complete::generate(
+                shell,
+                &mut command::build(&model, None, None),
+                "tcr",
+                &mut script,
+            );
             print(&String::from_utf8_lossy(&script))
         }
         "man" => {
             let mut page = Vec::new();
-            match clap_mangen::Man::new(command::build(&model, None)).render(&mut page) {
+            match clap_mangen::Man::new(command::build(&model, None, None)).render(&mut page) {
                 Ok(()) => print(&String::from_utf8_lossy(&page)),
                 Err(e) => {
                     eprintln!("tcr: man: {e}");
@@ -126,8 +142,8 @@ pub fn main(args: Vec<OsString>, stdin: &mut dyn Read) -> u8 {
                 }
             }
         }
-        action if model.action(action).is_some() => {
-            let params = model.action(action).expect("known").to_vec();
+        action if model.knows(action) => {
+            let params = model.action(action).expect("known");
             invoke(&model, action, &params, sub, stdin)
         }
         action => {
@@ -147,11 +163,12 @@ pub fn main(args: Vec<OsString>, stdin: &mut dyn Read) -> u8 {
                 )));
             }
             let names = command::param_names(&words);
-            let matches =
-                match command::build(&model, Some((action, &names))).try_get_matches_from(&args) {
-                    Ok(m) => m,
-                    Err(e) => return clap_exit(e),
-                };
+            let matches = match command::build(&model, None, Some((action, &names)))
+                .try_get_matches_from(&args)
+            {
+                Ok(m) => m,
+                Err(e) => return clap_exit(e),
+            };
             let (_, sub) = matches.subcommand().expect("the action");
             let params: Vec<Param> = names.iter().map(|n| Param::any(n)).collect();
             invoke(&model, action, &params, sub, stdin)
@@ -209,7 +226,7 @@ fn invoke(
         matches: m,
     };
     if m.get_one::<String>("generate-cli-skeleton").is_some() {
-        if model.action(action).is_none() {
+        if !model.knows(action) {
             return usage(Usage(format!(
                 "tcr does not know the parameters of {action}, so it has no skeleton"
             )));
