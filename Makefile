@@ -153,7 +153,7 @@ check-lint: build $(VENV_PY)
 # TLS is rustls only: no OpenSSL or native-tls anywhere in the dependency tree.
 # A tree that cannot be produced is a failure, not a pass: the tree is taken
 # first, and must hold rustls (what TLS is built on) to count as read.
-check-deps:
+check-deps: build
 	@tree=$$($(CARGO) tree --features emulator -e normal,build --prefix none) || \
 	  { echo "check-deps: cargo tree failed" >&2; exit 1; }; \
 	  echo "$$tree" | grep -q '^rustls v' || { echo "check-deps: no rustls in the tree: not the tree expected" >&2; exit 1; }; \
@@ -167,6 +167,12 @@ check-deps:
 	  leaked=$$(echo "$$cli" | grep -xF "$$lib"); \
 	  [ -z "$$leaked" ] || { echo "check-deps: libtcr's tree holds the command line's $$leaked" >&2; exit 1; }; \
 	  echo "check-deps: none of tcr-cli's dependencies ($$(echo $$cli)) is in libtcr's tree"
+	@# Built with the command line (make build) or alone (pip, the arm64
+	@# and glibc-floor builds), libtcr has the same dependencies with the
+	@# same features: the library alone is then already built.
+	@$(CARGO) build --release --lib --features emulator -v 2>&1 | grep -q '^ *Fresh tcr v' || \
+	  { echo "check-deps: libtcr built alone differs from libtcr built with tcr-cli (a feature of a shared dependency?)" >&2; exit 1; }; \
+	  echo "check-deps: libtcr built alone is the one make build made with tcr-cli"
 
 # Fails when the build changed the committed header (or its copy in the Go
 # module), or when the Go module's copies differ from the originals.

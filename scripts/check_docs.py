@@ -9,8 +9,10 @@
    line before it is `<!-- not run: REASON -->`:
    - its lines are, in order, lines of a file that make test runs (an
      example program, a test, a doc comment that is a doctest);
-   - a C program (it has `int main`), a Python script, or a Go program
-     (`package main`): this script builds and runs it against a fresh
+   - a C program (it has `int main`), a Python script, a Go program
+     (`package main`), or a shell block of `tcr` command lines (each line
+     a `tcr ...` command, `echo ... | tcr ...`, or a comment, run by bash with the build's
+     target/release first on PATH): this script builds and runs it against a fresh
      tcr-emulator, with the emulator's demo key pair in
      TENCENTCLOUD_SECRET_ID/_KEY, TENCENTCLOUD_REGION=ap-guangzhou, and
      TCR_ENDPOINT and TCR_STS_ENDPOINT set to the emulator (whose STS
@@ -166,6 +168,10 @@ def run_block(md, line, tag, body):
             source = os.path.join(tmp, "block.py")
             open(source, "w").write(body + "\n")
             steps = [[sys.executable, source]]
+        elif tag == "sh":
+            open(os.path.join(tmp, "block.sh"), "w").write("set -euo pipefail\n" + body + "\n")
+            env["PATH"] = RELEASE + os.pathsep + env.get("PATH", "")
+            steps = [["bash", os.path.join(tmp, "block.sh")]]
         elif tag == "go":
             open(os.path.join(tmp, "main.go"), "w").write(body + "\n")
             open(os.path.join(tmp, "go.mod"), "w").write(
@@ -199,8 +205,10 @@ def check_blocks(md):
         if contained(tag, body):
             counts["same text"] += 1
             continue
+        commands = [l for l in body.splitlines() if l.strip() and not l.lstrip().startswith("#")]
         runnable = ((tag == "c" and re.search(r"\bint main\s*\(", body)) or tag == "python"
-                    or (tag == "go" and body.lstrip().startswith("package main")))
+                    or (tag == "go" and body.lstrip().startswith("package main"))
+                    or (tag == "sh" and commands and all(re.match(r"^(tcr [A-Z]|echo .*\| tcr [A-Z])", l) for l in commands)))
         if runnable:
             run_block(md, line, tag, body)
             counts["run"] += 1
@@ -242,13 +250,14 @@ def self_test():
             "# Title\n\n[a](missing.md) [b](#no-such-heading) [c](#title)\n\n"
             "```c\nputs(\"a fragment\");\n```\n\n"
             "```python\nraise SystemExit(3)\n```\n\n"
+            "```sh\ntcr ModifyInstanceToken --RegistryId tcr-12345 --TokenId nope --Enable false\n```\n\n"
             "<!-- not run: shown only -->\n```sh\necho shown only\n```\n")
         problems = []
         check_links(md)
         check_blocks(md)
         found = "\n".join(problems)
         expected = ["missing.md does not exist", "no heading with anchor #no-such-heading",
-                    "this c block is not run", "the python block failed"]
+                    "this c block is not run", "the python block failed", "the sh block failed"]
         missing = [e for e in expected if e not in found]
         if missing or len(problems) != len(expected):
             print(f"check_docs self-test: expected {expected}, got {problems}", file=sys.stderr)

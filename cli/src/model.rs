@@ -167,6 +167,23 @@ impl Model {
         self.actions.contains_key(name)
     }
 
+    /// The known action nearest to `name` (case aside, or at most two
+    /// edits away), for a "did you mean".
+    pub fn closest(&self, name: &str) -> Option<&'static str> {
+        let lower = name.to_ascii_lowercase();
+        self.actions
+            .keys()
+            .map(|known| {
+                (
+                    strsim::levenshtein(&lower, &known.to_ascii_lowercase()),
+                    *known,
+                )
+            })
+            .filter(|(distance, _)| *distance <= 2)
+            .min()
+            .map(|(_, known)| known)
+    }
+
     pub fn action(&self, name: &str) -> Option<Vec<Param>> {
         self.actions.get(name).map(|raw| params(raw))
     }
@@ -250,6 +267,15 @@ mod tests {
             ]
         );
         assert!(model.action("NoSuchAction").is_none());
+        assert_eq!(
+            model.closest("ModifyInstanceTokn"),
+            Some("ModifyInstanceToken")
+        );
+        assert_eq!(
+            model.closest("modifyinstancetoken"),
+            Some("ModifyInstanceToken")
+        );
+        assert_eq!(model.closest("DescribeSomethingNew"), None);
     }
 
     #[test]

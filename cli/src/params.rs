@@ -223,7 +223,7 @@ mod tests {
             serde_json::from_str(r#"{"Zeta": 1, "Offset": 5, "RegistryId": "tcr-1"}"#).unwrap();
         let request = merge(
             "DescribeInstanceToken",
-            params,
+            &params,
             Some(input),
             vec![("Offset".into(), Value::from(0))],
         )
@@ -232,7 +232,7 @@ mod tests {
             request.to_json(),
             r#"{"RegistryId":"tcr-1","Offset":0,"Zeta":1}"#
         );
-        let missing = merge("DescribeInstanceToken", params, None, Vec::new()).unwrap_err();
+        let missing = merge("DescribeInstanceToken", &params, None, Vec::new()).unwrap_err();
         assert!(missing.0.contains("needs --RegistryId"), "{}", missing.0);
     }
 

@@ -162,6 +162,12 @@ pub fn main(args: Vec<OsString>, stdin: &mut dyn Read) -> u8 {
                     }
                 )));
             }
+            if let Some(close) = model.closest(action) {
+                eprintln!(
+                    "tcr: note: {action} is not a TCR action tcr knows (API {}); passed on as given. Did you mean {close}?",
+                    model.version
+                );
+            }
             let names = command::param_names(&words);
             let matches = match command::build(&model, None, Some((action, &names)))
                 .try_get_matches_from(&args)

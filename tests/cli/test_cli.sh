@@ -114,6 +114,10 @@ run "unknown action" 6 DescribeSomethingNew --RegistryId $REG --Limit 5 --Flag t
   [ "$(last_body)" = '{"RegistryId":"tcr-12345","Limit":5,"Flag":true,"Names":["a"],"Word":"abc"}' ] &&
   grep -q 'InvalidAction\|UnsupportedOperation' "$work/err"; check "an unknown action is sent, its values typed by their look" $?
 
+run "near miss" 6 ModifyInstanceTokn --RegistryId $REG --TokenId $TOK --Enable false &&
+  grep -q 'note: ModifyInstanceTokn is not a TCR action tcr knows .*Did you mean ModifyInstanceToken?' "$work/err"
+check "a near miss of a known action is sent with a note naming the action meant" $?
+
 # --- bad arguments: exit 2, a clear message, nothing sent
 bad "no action" "Usage:"
 bad "unknown option" "unexpected argument '--RegistryID'" ModifyInstanceToken --RegistryID $REG --TokenId $TOK
