@@ -342,7 +342,8 @@ $(TCCLI): tests/requirements-tccli.txt
 # script; its action model against tccli's; and the same command lines
 # through the real tccli and tcr against one HTTPS emulator, printing the
 # same JSON (tests/cli/compat_tccli.py).
-CLI_KEYS := --rate 0 --key $(DEMO_ID):$(DEMO_KEY) --key AKIDCLITEMPORARY0001:cli-temporary-secret:cli-session-token-0001
+CLI_KEYS := --rate 0 --key $(DEMO_ID):$(DEMO_KEY) --key AKIDCLITEMPORARY0001:cli-temporary-secret:cli-session-token-0001 \
+  --sts-role qcs::cam::uin/100000000001:roleName/cli --role cli-instance-role
 test-cli: build $(TCCLI)
 	$(CARGO) test --release -p tcr-cli --features tcr/emulator
 	tests/with-emulator.sh $(CLI_KEYS) -- tests/cli/test_cli.sh

@@ -425,6 +425,11 @@ fn client(common: &Common<'_>) -> Result<Client, Error> {
         .matches
         .get_flag("use-cvm-role")
         .then_some("cvm-role");
+    // The CVM metadata service's address, for tests against an emulator
+    // (as TCR_ENDPOINT and TCR_STS_ENDPOINT are for the API and STS).
+    let metadata_url = std::env::var("TCR_METADATA_URL")
+        .ok()
+        .filter(|v| !v.is_empty());
     Client::new(&ClientOptions {
         credentials: Sources {
             secret_id: common.get("secretId"),
@@ -434,6 +439,7 @@ fn client(common: &Common<'_>) -> Result<Client, Error> {
             role_arn: common.get("role-arn"),
             role_session_name: common.get("role-session-name"),
             source,
+            metadata_url: metadata_url.as_deref(),
             ..Sources::default()
         },
         region: common.get("region"),

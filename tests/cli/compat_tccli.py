@@ -56,7 +56,8 @@ def control(path):
 
 
 def run(program, args, home):
-    env = {"PATH": "/usr/bin:/bin", "HOME": home, "LANG": "C.UTF-8"}
+    env = {"PATH": "/usr/bin:/bin", "HOME": home, "LANG": "C.UTF-8",
+           "TCR_METADATA_URL": "http://127.0.0.1:%s" % os.environ["TCR_CLOSED_PORT"]}
     extra = ["--endpoint", HOST]
     if program == TCR:
         extra += ["--ca-bundle", CA]

@@ -9,6 +9,7 @@ trap 'rm -rf "$HOME"' EXIT
 export TENCENTCLOUD_SECRET_ID=AKIDEMULATOR0000000000000000000000000
 export TENCENTCLOUD_SECRET_KEY=EmulatorDemoSecretKey000000000000
 export TENCENTCLOUD_REGION=ap-guangzhou TCR_ENDPOINT=$TCR_EMULATOR_URL
+export TCR_METADATA_URL=http://127.0.0.1:$TCR_CLOSED_PORT
 registry=tcr-12345
 die() { echo "lifecycle (tcr): $*" >&2; exit 1; }
 

@@ -26,6 +26,8 @@ KEY=EmulatorDemoSecretKey000000000000
 TMP_ID=AKIDCLITEMPORARY0001 TMP_KEY=cli-temporary-secret TMP_TOKEN=cli-session-token-0001
 export TENCENTCLOUD_SECRET_ID=$ID TENCENTCLOUD_SECRET_KEY=$KEY TENCENTCLOUD_REGION=ap-guangzhou
 export TCR_ENDPOINT=$TCR_EMULATOR_URL
+# Were the chain ever to reach the CVM role, it asks a closed local port.
+export TCR_METADATA_URL=http://127.0.0.1:$TCR_CLOSED_PORT
 REG=tcr-12345 TOK=2ab3af0d-893d-423f-91b1-27713566f95f
 
 requests() { py 'import json,sys,urllib.request; print(json.load(urllib.request.urlopen(sys.argv[1] + "/_emulator/stats"))["requests"])' "$TCR_EMULATOR_URL"; }
@@ -169,6 +171,24 @@ env -u TENCENTCLOUD_SECRET_ID -u TENCENTCLOUD_SECRET_KEY -u TENCENTCLOUD_REGION 
   --RegistryId $REG --profile ci >"$work/out" 2>"$work/err"
 [ $? -eq 0 ] && py 'import json,sys,urllib.request; r=json.load(urllib.request.urlopen(sys.argv[1] + "/_emulator/requests"))["requests"][-1]["headers"]; assert r["x-tc-region"] == "ap-shanghai", r' "$TCR_EMULATOR_URL"
 check "--profile: tccli's credential and region" $?
+
+# --- the other common options, each seen where it acts
+header_is() { py 'import json,sys,urllib.request; h=json.load(urllib.request.urlopen(sys.argv[1] + "/_emulator/requests"))["requests"][-1]["headers"]; sys.exit(0 if h.get(sys.argv[2]) == sys.argv[3] else repr(h.get(sys.argv[2])))' "$TCR_EMULATOR_URL" "$1" "$2"; }
+stat_of() { py 'import json,sys,urllib.request; print(json.load(urllib.request.urlopen(sys.argv[1] + "/_emulator/stats"))[sys.argv[2]])' "$TCR_EMULATOR_URL" "$1"; }
+run "language" 0 DescribeInstanceToken --RegistryId $REG --language en-US && header_is x-tc-language en-US
+check "--language sends X-TC-Language" $?
+proxied=$(stat_of proxied)
+run "proxy" 0 DescribeInstanceToken --RegistryId $REG --https-proxy "$TCR_EMULATOR_URL" --endpoint "http://127.0.0.1:$TCR_CLOSED_PORT" &&
+  [ "$(stat_of proxied)" = $((proxied + 1)) ]; check "--https-proxy: the request went through the proxy" $?
+sts=$(stat_of sts_assume_role)
+TCR_STS_ENDPOINT=$TCR_EMULATOR_URL run "role" 0 DescribeInstanceToken --RegistryId $REG \
+  --role-arn qcs::cam::uin/100000000001:roleName/cli --role-session-name cli-test &&
+  [ "$(stat_of sts_assume_role)" = $((sts + 1)) ]
+check "--role-arn and --role-session-name: STS AssumeRole, then the call with the role's keys" $?
+fetches=$(stat_of metadata_fetches)
+TCR_METADATA_URL=$TCR_EMULATOR_URL run "cvm role" 0 DescribeInstanceToken --RegistryId $REG --use-cvm-role &&
+  [ "$(stat_of metadata_fetches)" -gt "$fetches" ]; check "--use-cvm-role takes the instance role's keys, not the environment's" $?
+bad "ca bundle" "--ca-bundle" DescribeInstanceToken --RegistryId $REG --ca-bundle "$work/none.pem"
 
 # --- --dry-run: the request, masked, and nothing sent
 before=$(requests)
