@@ -14,14 +14,15 @@ Run through `make bench-cli` (tests/with-emulator.sh --tls-cert CA); the
 environment gives TCCLI, TCR and TCR_TEST_CA, as for tests/cli/compat_tccli.py.
     python3 benches/cli_startup.py [PAIRS]     (default 20)
 """
-import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "cli"))
+import tccli_env  # noqa: E402
 
 TCCLI = os.environ["TCCLI"]
 TCR = os.environ["TCR"]
@@ -31,15 +32,6 @@ CALL = ["ModifyInstanceToken", "--RegistryId", "tcr-12345", "--TokenId",
         "2ab3af0d-893d-423f-91b1-27713566f95f", "--Enable", "true", "--endpoint", HOST]
 
 
-def trust_ca():
-    python = os.path.join(os.path.dirname(TCCLI), "python")
-    bundle = subprocess.check_output([python, "-c", "import certifi; print(certifi.where())"], text=True).strip()
-    if not os.path.exists(bundle + ".orig"):
-        shutil.copyfile(bundle, bundle + ".orig")
-    with open(bundle, "wb") as out:
-        for path in (bundle + ".orig", CA):
-            with open(path, "rb") as f:
-                out.write(f.read())
 
 
 def peak_rss(argv, env):
@@ -72,14 +64,8 @@ def summary(values, scale, unit):
 
 def main():
     pairs = int(sys.argv[1]) if len(sys.argv) > 1 else 20
-    trust_ca()
-    home = tempfile.mkdtemp()
-    os.makedirs(os.path.join(home, ".tccli"))
-    with open(os.path.join(home, ".tccli", "default.credential"), "w") as f:
-        json.dump({"secretId": "AKIDEMULATOR0000000000000000000000000",
-                   "secretKey": "EmulatorDemoSecretKey000000000000"}, f)
-    with open(os.path.join(home, ".tccli", "default.configure"), "w") as f:
-        json.dump({"_sys_param": {"region": "ap-guangzhou", "output": "json"}}, f)
+    tccli_env.trust_ca(TCCLI, CA)
+    home = tccli_env.home_with_profile()
     env = {"PATH": "/usr/bin:/bin", "HOME": home, "LANG": "C.UTF-8"}
     commands = {
         "tcr": [TCR] + CALL + ["--ca-bundle", CA],

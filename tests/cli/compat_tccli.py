@@ -6,16 +6,16 @@ apart from RequestId.
 Run through tests/with-emulator.sh with --tls-cert CA; the environment
 gives TCCLI (the tccli script of its own virtualenv), TCR (target/release/tcr)
 and TCR_TEST_CA (that CA). tccli trusts only certifi's bundle, so the CA
-is added to a copy of it for this run (the original is kept beside it).
+is added to it for this run (tccli_env.py).
 """
 import json
 import os
-import shutil
 import ssl
 import subprocess
 import sys
-import tempfile
 import urllib.request
+
+import tccli_env
 
 TCCLI = os.environ["TCCLI"]
 TCR = os.environ["TCR"]
@@ -37,16 +37,6 @@ def check(name, ok, detail=""):
         print("FAIL: %s %s" % (name, detail), file=sys.stderr)
 
 
-def trust_ca():
-    python = os.path.join(os.path.dirname(TCCLI), "python")
-    bundle = subprocess.check_output([python, "-c", "import certifi; print(certifi.where())"], text=True).strip()
-    original = bundle + ".orig"
-    if not os.path.exists(original):
-        shutil.copyfile(bundle, original)
-    with open(bundle, "wb") as out:
-        for path in (original, CA):
-            with open(path, "rb") as f:
-                out.write(f.read())
 
 
 def control(path):
@@ -82,14 +72,8 @@ def masked_text(text):
 
 
 def main():
-    trust_ca()
-    home = tempfile.mkdtemp()
-    os.makedirs(os.path.join(home, ".tccli"))
-    with open(os.path.join(home, ".tccli", "default.credential"), "w") as f:
-        json.dump({"secretId": "AKIDEMULATOR0000000000000000000000000",
-                   "secretKey": "EmulatorDemoSecretKey000000000000"}, f)
-    with open(os.path.join(home, ".tccli", "default.configure"), "w") as f:
-        json.dump({"_sys_param": {"region": "ap-guangzhou", "output": "json"}}, f)
+    tccli_env.trust_ca(TCCLI, CA)
+    home = tccli_env.home_with_profile()
     request = os.path.join(home, "disable.json")
     with open(request, "w") as f:
         json.dump({"RegistryId": REG, "TokenId": TOK, "Enable": False}, f)
