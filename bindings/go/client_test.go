@@ -128,7 +128,8 @@ func TestBadOptions(t *testing.T) {
 	}{
 		{"no secret key", func(o *Options) { o.SecretKey = "" }, StatusCredentials, "secret_key"},
 		{"no secret id", func(o *Options) { o.SecretID = "" }, StatusCredentials, "secret_id"},
-		{"no region", func(o *Options) { o.Region = "" }, StatusInvalidArgument, "region"},
+		// Not the developer's tccli: its .configure would give a region.
+		{"no region", func(o *Options) { o.Region, o.TccliDir = "", "/nonexistent/tccli" }, StatusInvalidArgument, "region"},
 		{"ftp endpoint", func(o *Options) { o.Endpoint = "ftp://example.com" }, StatusInvalidArgument, "endpoint"},
 		{"bad port", func(o *Options) { o.Endpoint = "http://127.0.0.1:70000" }, StatusInvalidArgument, "endpoint"},
 		{"language", func(o *Options) { o.Language = "fr-FR" }, StatusInvalidArgument, "language"},

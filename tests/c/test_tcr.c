@@ -241,6 +241,9 @@ static void test_bad_options(void) {
     base.secret_id = SECRET_ID;
     base.secret_key = SECRET_KEY;
     base.region = "ap-guangzhou";
+    /* Not the developer's tccli: its .configure would give the region the
+       "no region" cases leave out. */
+    base.tccli_dir = "/nonexistent/tccli";
 
     CHECK(tcr_client_new(NULL, &client, &error) == TCR_INVALID_ARGUMENT);
     CHECK(client == NULL && contains(error, "options"));
