@@ -197,7 +197,7 @@ pub fn param_names(words: &[std::ffi::OsString]) -> Vec<String> {
         };
         let name = rest.split('=').next().unwrap_or("");
         if name.starts_with(|c: char| c.is_ascii_uppercase())
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
+            && name.chars().all(|c| c.is_ascii_alphanumeric())
             && !names.iter().any(|n| n == name)
         {
             names.push(name.to_owned());

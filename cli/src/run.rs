@@ -169,7 +169,8 @@ pub fn main(args: Vec<OsString>, stdin: &mut dyn Read) -> u8 {
                 );
             }
             let names = command::param_names(&words);
-            let matches = match command::build(&model, None, Some((action, &names)))
+            // Only the action at hand: none of the model's is named.
+            let matches = match command::build(&model, Some(&[]), Some((action, &names)))
                 .try_get_matches_from(&args)
             {
                 Ok(m) => m,
