@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make demo: the service document's three examples from C, Python and Go
+# make demo: the service document's three examples from C, Python, Go and
+# the tcr command line
 # against the emulator at $TCR_EMULATOR_URL (run through
 # tests/with-emulator.sh), then the token's final state.
 set -euo pipefail
@@ -17,6 +18,11 @@ echo "== Python (bindings/python)"
 PYTHONPATH=bindings/python/src "${PYTHON:-python3}" bindings/python/examples/seed.py "$TCR_EMULATOR_URL"
 echo "== Go (bindings/go)"
 (cd bindings/go && go run ./examples/seed -endpoint "$TCR_EMULATOR_URL")
+echo "== tcr (target/release/tcr, tccli's command lines)"
+cli="target/release/tcr ModifyInstanceToken --endpoint $TCR_EMULATOR_URL --RegistryId $registry --TokenId $token --filter RequestId --output text"
+printf 'Example 1, enable:             RequestId '; $cli --Enable true
+printf 'Example 2, disable:            RequestId '; $cli --Enable false
+printf 'Example 3, description "aaa": RequestId '; $cli --ModifyFlag 1 --Desc aaa
 printf 'Final token state: '
 "${PYTHON:-python3}" - "$TCR_EMULATOR_URL" "$registry" "$token" <<'PY'
 import json, sys, urllib.request
