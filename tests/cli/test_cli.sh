@@ -30,11 +30,16 @@ export TCR_ENDPOINT=$TCR_EMULATOR_URL
 export TCR_METADATA_URL=http://127.0.0.1:$TCR_CLOSED_PORT
 REG=tcr-12345 TOK=2ab3af0d-893d-423f-91b1-27713566f95f
 
-requests() { py 'import json,sys,urllib.request; print(json.load(urllib.request.urlopen(sys.argv[1] + "/_emulator/stats"))["requests"])' "$TCR_EMULATOR_URL"; }
+# The emulator's view: a counter of /_emulator/stats, and the last request
+# it recorded (its body, a header).
+stat_of() { py 'import json,sys,urllib.request; print(json.load(urllib.request.urlopen(sys.argv[1] + "/_emulator/stats"))[sys.argv[2]])' "$TCR_EMULATOR_URL" "$1"; }
+requests() { stat_of requests; }
+last_request() { py 'import json,sys,urllib.request; print(json.dumps(json.load(urllib.request.urlopen(sys.argv[1] + "/_emulator/requests"))["requests"][-1]))' "$TCR_EMULATOR_URL"; }
+last_body() { last_request | py 'import json,sys; print(json.load(sys.stdin)["body"])'; }
+header_is() { last_request | py 'import json,sys; h=json.load(sys.stdin)["headers"]; sys.exit(0 if h.get(sys.argv[1]) == sys.argv[2] else repr(h.get(sys.argv[1])))' "$1" "$2"; }
 # body_is JSON: the last request's body is this JSON (same values and
 # types; the typed action's body is libtcr's, laid out as the SDKs do).
-body_is() { py 'import json,sys,urllib.request; b=json.load(urllib.request.urlopen(sys.argv[1] + "/_emulator/requests"))["requests"][-1]["body"]; sys.exit(0 if json.loads(b) == json.loads(sys.argv[2]) else "body " + b)' "$TCR_EMULATOR_URL" "$1"; }
-last_body() { py 'import json,sys,urllib.request; print(json.load(urllib.request.urlopen(sys.argv[1] + "/_emulator/requests"))["requests"][-1]["body"])' "$TCR_EMULATOR_URL"; }
+body_is() { py 'import json,sys; b=sys.argv[1]; sys.exit(0 if json.loads(b) == json.loads(sys.argv[2]) else "body " + b)' "$(last_body)" "$1"; }
 fault() { py 'import sys,urllib.request; urllib.request.urlopen(urllib.request.Request(sys.argv[1] + "/_emulator/fault?" + sys.argv[2], method="POST"))' "$TCR_EMULATOR_URL" "$1"; }
 json_get() { py 'import json,sys; v=json.load(sys.stdin)
 for k in sys.argv[1].split("."):
@@ -169,12 +174,10 @@ printf '{"secretId": "%s", "secretKey": "%s", "token": "%s"}' $TMP_ID $TMP_KEY $
 printf '{"_sys_param": {"region": "ap-shanghai", "output": "json"}}' >"$HOME/.tccli/ci.configure"
 env -u TENCENTCLOUD_SECRET_ID -u TENCENTCLOUD_SECRET_KEY -u TENCENTCLOUD_REGION "$tcr" DescribeInstanceToken \
   --RegistryId $REG --profile ci >"$work/out" 2>"$work/err"
-[ $? -eq 0 ] && py 'import json,sys,urllib.request; r=json.load(urllib.request.urlopen(sys.argv[1] + "/_emulator/requests"))["requests"][-1]["headers"]; assert r["x-tc-region"] == "ap-shanghai", r' "$TCR_EMULATOR_URL"
+[ $? -eq 0 ] && header_is x-tc-region ap-shanghai
 check "--profile: tccli's credential and region" $?
 
 # --- the other common options, each seen where it acts
-header_is() { py 'import json,sys,urllib.request; h=json.load(urllib.request.urlopen(sys.argv[1] + "/_emulator/requests"))["requests"][-1]["headers"]; sys.exit(0 if h.get(sys.argv[2]) == sys.argv[3] else repr(h.get(sys.argv[2])))' "$TCR_EMULATOR_URL" "$1" "$2"; }
-stat_of() { py 'import json,sys,urllib.request; print(json.load(urllib.request.urlopen(sys.argv[1] + "/_emulator/stats"))[sys.argv[2]])' "$TCR_EMULATOR_URL" "$1"; }
 run "language" 0 DescribeInstanceToken --RegistryId $REG --language en-US && header_is x-tc-language en-US
 check "--language sends X-TC-Language" $?
 proxied=$(stat_of proxied)
